@@ -1,0 +1,144 @@
+# qlinear: build the library, the command, the tests and the book from
+# qlinear.nw.  `make help` lists the targets.
+SHELL := /bin/bash
+.SHELLFLAGS := -o pipefail -ec
+.DELETE_ON_ERROR:
+.SUFFIXES:
+
+NW := qlinear.nw
+
+# The one list of Debian packages the build needs (`make deps` installs
+# what is missing).  python3-torch is needed only to regenerate golden data.
+DEBS := make gcc noweb pandoc check pkg-config \
+        texlive-latex-base texlive-latex-recommended \
+        texlive-fonts-recommended lmodern
+GOLDEN_DEBS := python3-torch python3-numpy
+
+# Compiler flags: see DEVELOPERS.md.  Never -ffast-math.
+CC     ?= cc
+OPT    ?= -O2 -g
+QL_CFLAGS := -std=c11 -Wall -Wextra -Wpedantic -Werror \
+             -ffp-contract=off $(OPT) $(CFLAGS)
+LDLIBS := -lm
+
+# Root chunks of qlinear.nw and where their committed copies live.
+ROOTS := qlinear.h qlinear.c main.c bookdata.c check-qlinear.c
+SRC := build/src
+COMMITTED := tangled/qlinear.h tangled/qlinear.c tangled/main.c \
+             tangled/bookdata.c tests/check-qlinear.c
+DATA := tests/data
+CORPUS := $(DATA)/qnnpack-layers.txt $(DATA)/qnnpack-expected.txt
+
+.PHONY: all help deps tangle demo check check-suite check-tangle \
+        check-roots check-docs golden clean
+all: build/qlinear docs/qlinear.pdf docs/qlinear.html build/forum.txt
+
+help:
+	@echo "make             install missing Debian packages, build, render the book, run the demo"
+	@echo "make check       run every Check test and the consistency checks"
+	@echo "make tangle      copy the freshly tangled C into tangled/ and tests/ (commit them)"
+	@echo "make demo        run 'build/qlinear forum'"
+	@echo "make golden      regenerate tests/data with real PyTorch (needs python3-torch)"
+	@echo "make deps        install missing Debian packages: $(DEBS)"
+	@echo "make clean       remove build/"
+	@echo "Outputs: build/qlinear, docs/qlinear.pdf, docs/qlinear.html"
+
+# --- packages --------------------------------------------------------
+deps:
+	@missing=""; \
+	for p in $(DEBS) $(EXTRA_DEBS); do \
+	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null \
+	    | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:$$missing"; \
+	  sudo=""; [ "$$(id -u)" = 0 ] || sudo=sudo; \
+	  $$sudo apt-get update -qq; \
+	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq \
+	    --no-install-recommends $$missing >/dev/null; \
+	fi
+
+# --- tangling ----------------------------------------------------------
+# Tangle every root into build/src; cpif rewrites a file only when its
+# text changes, so editing prose recompiles nothing.
+$(SRC)/.stamp: $(NW) | deps
+	mkdir -p $(SRC)
+	for r in $(ROOTS); do notangle -R"$$r" $(NW) | cpif $(SRC)/$$r; done
+	touch $@
+$(addprefix $(SRC)/,$(ROOTS)): $(SRC)/.stamp ;
+
+tangle: $(SRC)/.stamp
+	for f in $(COMMITTED); do \
+	  cmp -s $(SRC)/$$(basename $$f) $$f || cp $(SRC)/$$(basename $$f) $$f; \
+	done
+
+# --- compiling -----------------------------------------------------------
+build/qlinear.o: $(SRC)/qlinear.c $(SRC)/qlinear.h
+	$(CC) $(QL_CFLAGS) -c -o $@ $<
+build/qlinear: $(SRC)/main.c build/qlinear.o
+	$(CC) $(QL_CFLAGS) -o $@ $< build/qlinear.o $(LDLIBS)
+build/bookdata: $(SRC)/bookdata.c build/qlinear.o
+	$(CC) $(QL_CFLAGS) -o $@ $< build/qlinear.o $(LDLIBS)
+build/check-qlinear: $(SRC)/check-qlinear.c build/qlinear.o
+	$(CC) $(QL_CFLAGS) -DQL_TEST_DATA='"$(CURDIR)/$(DATA)"' \
+	  $$(pkg-config --cflags check) -o $@ $< build/qlinear.o \
+	  $$(pkg-config --libs check) $(LDLIBS)
+
+# --- the book ----------------------------------------------------------
+build/gen/numbers.tex: build/bookdata $(CORPUS)
+	mkdir -p build/gen
+	build/bookdata $(DATA) build/gen
+build/qlinear.tex: $(NW) | deps
+	noweave -delay -index $(NW) > $@
+docs/qlinear.pdf: build/qlinear.tex build/gen/numbers.tex
+	cd build && for pass in 1 2 3; do \
+	  pdflatex -interaction=nonstopmode -halt-on-error qlinear.tex \
+	    > pdflatex.out || { tail -40 pdflatex.out; exit 1; }; \
+	  grep -q 'Rerun to get' qlinear.log || break; \
+	done
+	cp build/qlinear.pdf $@
+build/qlinear.pandoc.tex: $(NW) docs/nw2pandoc.awk | deps
+	/usr/lib/noweb/markup $(NW) > build/qlinear.markup
+	awk -f docs/nw2pandoc.awk pass=1 build/qlinear.markup \
+	    pass=2 build/qlinear.markup > $@
+docs/qlinear.html: build/qlinear.pandoc.tex build/gen/numbers.tex \
+                   docs/qlinear.css
+	cd build && pandoc -f latex -t html5 -s --mathml --toc \
+	  --css qlinear.css --metadata lang=en \
+	  --metadata pagetitle=qlinear -o ../$@ qlinear.pandoc.tex
+
+build/forum.txt: build/qlinear
+	build/qlinear forum | tee $@
+demo: build/qlinear
+	build/qlinear forum
+
+# --- checks ------------------------------------------------------------
+# The Check suite runs last, so its summary is the last line printed.
+check: check-tangle check-roots check-docs
+	$(MAKE) --no-print-directory check-suite
+check-suite: build/check-qlinear
+	build/check-qlinear
+
+check-tangle: $(SRC)/.stamp
+	@for f in $(COMMITTED); do \
+	  diff -u $$f $(SRC)/$$(basename $$f) > /dev/null || { \
+	    echo "$$f differs from what $(NW) tangles to; run 'make tangle'"; \
+	    exit 1; }; \
+	done; echo "check-tangle: the committed C is what $(NW) tangles to"
+
+check-roots: | deps
+	@diff -u <(printf '<<%s>>\n' $(ROOTS) | sort) <(noroots $(NW) | sort) \
+	  || { echo "noroots: unexpected roots (a misspelled chunk name?)"; exit 1; }
+	@echo "check-roots: the roots are $(ROOTS)"
+
+check-docs: docs/qlinear.pdf docs/qlinear.html
+	@! grep -E "undefined|multiply defined" build/qlinear.log
+	@grep -q "<math" docs/qlinear.html
+	@echo "check-docs: PDF without undefined references; HTML with MathML"
+
+golden:
+	$(MAKE) deps EXTRA_DEBS="$(GOLDEN_DEBS)"
+	/usr/bin/python3 tests/golden_qnnpack.py $(CORPUS)
+
+clean:
+	rm -rf build

@@ -1,0 +1,128 @@
+# nw2pandoc.awk -- a noweb back end that turns the markup stream of
+# qlinear.nw into LaTeX that pandoc can read: prose passes through,
+# each code chunk becomes a verbatim block with a linked header and a
+# footer that links its uses and its users.  Run it twice over the
+# same stream:  awk -f nw2pandoc.awk pass=1 F pass=2 F
+# (see the noweb hacker's guide for the markup format).
+
+function slug(name) { return "nw-" nameid[name] }
+function texify(s,    out, i, c) {       # escape for \texttt
+    out = ""
+    for (i = 1; i <= length(s); i++) {
+        c = substr(s, i, 1)
+        if (c == "\\") out = out "\\textbackslash{}"
+        else if (c == "~") out = out "\\textasciitilde{}"
+        else if (c == "^") out = out "\\textasciicircum{}"
+        else if (index("_#%&{}$", c)) out = out "\\" c
+        else out = out c
+    }
+    return out
+}
+function showname(name,    out, rest, i, j) {   # [[code]] in names
+    out = ""; rest = name
+    while ((i = index(rest, "[[")) > 0) {
+        j = index(substr(rest, i + 2), "]]")
+        if (j == 0) break
+        out = out substr(rest, 1, i - 1) "\\texttt{" \
+              texify(substr(rest, i + 2, j - 1)) "}"
+        rest = substr(rest, i + j + 3)
+    }
+    return "⟨" out rest "⟩"
+}
+function plainname(name) { gsub(/\[\[|\]\]/, "", name); return name }
+function link(name) {
+    return "\\hyperlink{" slug(name) "}{" showname(name) "}"
+}
+
+pass == 1 && /^@defn / {
+    name = substr($0, 7)
+    if (!(name in nameid)) { nameid[name] = ++nnames; names[nnames] = name }
+    ndefs[name]++; cur = name
+}
+pass == 1 && /^@use / {
+    used = substr($0, 6)
+    if (!((used, cur) in seenuse)) {
+        seenuse[used, cur] = 1
+        users[used] = users[used] (users[used] == "" ? "" : ", ") link(cur)
+    }
+}
+pass == 1 { next }
+
+/^@begin docs/ { indocs = 1; next }
+/^@end docs/   { indocs = 0; next }
+/^@begin code/ { incode = 1; line = ""; uses = ""; delete chunkuses; next }
+/^@defn /      {
+    cur = substr($0, 7); seen[cur]++
+    printf "\n\\hypertarget{%s-%d}{}", slug(cur), seen[cur]
+    if (seen[cur] == 1) printf "\\hypertarget{%s}{}", slug(cur)
+    printf "\\textbf{%s%s}\n", showname(cur), (seen[cur] > 1 ? " +≡" : " ≡")
+    print "\\begin{verbatim}"
+    skipnl = 1; next
+}
+/^@use / {
+    u = substr($0, 6); line = line "⟨" plainname(u) "⟩"
+    if (!(u in chunkuses)) {
+        chunkuses[u] = 1; uses = uses (uses == "" ? "" : ", ") link(u)
+    }
+    next
+}
+/^@quote/    { inquote = 1; qtext = ""; next }
+/^@endquote/ { inquote = 0; printf "\\texttt{%s}", texify(qtext); next }
+/^@text / {
+    t = substr($0, 7)
+    if (inquote) qtext = qtext t
+    else if (incode) line = line t
+    else if (t ~ /^\\(noweboptions|pagestyle)/) dropline = 1
+    else if (t ~ /^\\nowebchunks/) chunklist()
+    else if (t ~ /^\\nowebindex/) identlist()
+    else printf "%s", t
+    next
+}
+/^@nl/ {
+    if (incode) {
+        if (skipnl) skipnl = 0; else print line
+        line = ""
+    } else if (dropline) dropline = 0
+    else print ""
+    next
+}
+/^@index defn / {
+    id = substr($0, 13)
+    if (!(id in identdef)) { identdef[id] = cur; idents[++nidents] = id }
+    next
+}
+/^@end code/ {
+    incode = 0
+    print "\\end{verbatim}"
+    print "\\begin{small}"
+    if (seen[cur] < ndefs[cur])
+        printf "Continued in \\hyperlink{%s-%d}{the next definition}. ", slug(cur), seen[cur] + 1
+    if (uses != "") printf "Uses %s. ", uses
+    if (users[cur] != "") printf "Used in %s.", users[cur]
+    else printf "Root chunk: written to the file %s.", plainname(cur)
+    print "\n\\end{small}\n"
+    next
+}
+function chunklist(   i, n, sorted) {
+    n = 0
+    for (i = 1; i <= nnames; i++) sorted[++n] = names[i]
+    sortstrings(sorted, n)
+    print "\\begin{itemize}"
+    for (i = 1; i <= n; i++) print "\\item " link(sorted[i])
+    print "\\end{itemize}"
+}
+function identlist(   i, n, sorted) {
+    n = 0
+    for (i = 1; i <= nidents; i++) sorted[++n] = idents[i]
+    sortstrings(sorted, n)
+    print "\\begin{itemize}"
+    for (i = 1; i <= n; i++)
+        print "\\item \\texttt{" texify(sorted[i]) "}: " link(identdef[sorted[i]])
+    print "\\end{itemize}"
+}
+function sortstrings(a, n,   i, j, t) {     # insertion sort, small n
+    for (i = 2; i <= n; i++)
+        for (j = i; j > 1 && tolower(a[j-1]) > tolower(a[j]); j--) {
+            t = a[j]; a[j] = a[j-1]; a[j-1] = t
+        }
+}

@@ -1,0 +1,83 @@
+#ifndef QLINEAR_H
+#define QLINEAR_H
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#define QL_VERSION "1.0.0"
+#define QL_MAX_DIM   65536             /* each of M, K, N */
+#define QL_MAX_ELEMS (1L << 24)        /* each of M*K, N*K, M*N */
+#define QL_MAX_TOKEN 80                /* longest accepted token */
+typedef enum { QL_QUINT8, QL_QINT8 } ql_dtype;
+
+typedef struct {
+    float   scale;       /* S > 0, a float32 as every engine uses */
+    int32_t zero_point;  /* Z, the code of the real number 0 */
+} ql_qparams;
+typedef struct {
+    ql_dtype dtype;
+    int      symmetric;     /* per-tensor symmetric, else affine */
+    int      reduce_range;  /* one bit less of integer range */
+} ql_scheme;
+typedef struct {
+    size_t      m, k, n;        /* x is m*k, w is n*k, y is m*n */
+    ql_qparams  x_q, w_q, y_q;  /* input, weight, output */
+    uint8_t    *x;              /* quint8 codes, row-major */
+    int8_t     *w;              /* qint8 codes, w[j*k + kk] */
+    float      *bias;           /* n floats, or NULL */
+} ql_layer;
+typedef struct ql_engine {
+    const char *name;
+    const char *summary;
+    void (*run)(const ql_layer *L, uint8_t *y);
+} ql_engine;
+typedef struct {
+    FILE       *in;
+    const char *name;                 /* for messages */
+    long        line;                 /* line of the look-ahead */
+    int         c;                    /* look-ahead character */
+    char        tok[QL_MAX_TOKEN + 1];
+    long        tok_line;             /* line of [[tok]] */
+    char        err[QL_MAX_TOKEN + 160];
+} ql_reader;
+typedef struct {
+    size_t layers, outputs;          /* how many were compared */
+    size_t bad_layers, bad_outputs;  /* how many differ */
+    size_t skipped;                  /* layers left out */
+    size_t first_bad;                /* 1-based layer, 0 if none */
+    char   detail[400];              /* first difference, or error */
+} ql_corpus_stats;
+
+typedef void (*ql_run_fn)(const ql_layer *L, uint8_t *y);
+enum { QL_SKIP_BIAS = 1 };
+float ql_round_half_even(float v);
+int32_t ql_cvt_f32_i32(float v);
+void ql_qrange(ql_scheme sc, int32_t *qmin, int32_t *qmax);
+ql_qparams ql_observe(ql_scheme sc, const float *v, size_t n);
+int32_t ql_quantize(float r, ql_qparams p, ql_dtype t);
+float ql_dequantize(int32_t q, ql_qparams p);
+int32_t ql_forum_quantize(float r, ql_qparams p);
+const ql_layer *ql_forum_layer(void);
+int64_t ql_acc_exact(const ql_layer *L, size_t i, size_t j);
+int64_t ql_acc_four_terms(const ql_layer *L, size_t i, size_t j);
+int32_t ql_wrap_i32(int64_t v);
+int32_t ql_sat16(int32_t v);
+int32_t ql_acc_pairs16(const ql_layer *L, size_t i, size_t j);
+float ql_multiplier_qnnpack(float sx, float sw, float sy);
+float ql_multiplier_fbgemm(float sx, float sw, float sy);
+uint8_t ql_requantize_x86(float v, int32_t zy);
+int32_t ql_qnnpack_bias(float b, float sx, float sw);
+float ql_fbgemm_bias(float b, float sx, float sw);
+const ql_engine *ql_engines(size_t *count);
+const ql_engine *ql_find_engine(const char *name);
+void ql_forum_question(const ql_layer *L, double *y);
+void ql_forum_answer2(const ql_layer *L, double *y);
+void ql_forum_answer3(const ql_layer *L, double *y);
+void ql_reader_init(ql_reader *r, FILE *in, const char *name);
+int ql_read_layer(ql_reader *r, ql_layer *L);
+void ql_layer_free(ql_layer *L);
+int ql_read_observation(ql_reader *r, ql_scheme *sc, float **v,
+                        size_t *n);
+int ql_read_outputs(ql_reader *r, size_t n, uint8_t *y);
+int ql_compare_corpus(const char *layers, const char *expected,
+                      ql_run_fn run, unsigned flags, ql_corpus_stats *st);
+#endif

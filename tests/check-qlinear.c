@@ -1,0 +1,412 @@
+#include <check.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "qlinear.h"
+static const float div_example_r = 0.273939937f;
+static const float div_example_s = 0.00214854861f;
+static const float zp_example_r = 0.5f;
+static const int32_t zp_example_z = 1;
+static const float forum_input_f32[2] = {
+    -2.1787893772125244f, 0.5684312582015991f };
+static const float forum_weight_f32[4] = {
+    -0.005293981172144413f, 0.37932288646698f,
+    -0.5819807648658752f, -0.5203874707221985f };
+static uint32_t test_rand(uint32_t *s)
+{
+    *s = *s * 1664525u + 1013904223u;
+    return *s >> 8;
+}
+#define requantize_x86 ql_requantize_x86
+#ifndef QL_TEST_DATA
+#define QL_TEST_DATA "tests/data"
+#endif
+typedef ql_corpus_stats corpus_stats;
+
+static corpus_stats compare_corpus(const char *layers,
+                                   const char *expected, ql_run_fn run,
+                                   unsigned flags)
+{
+    const char *dir = getenv("QL_TEST_DATA");
+    char pl[1024], pe[1024];
+    corpus_stats st;
+    dir = dir ? dir : QL_TEST_DATA;
+    snprintf(pl, sizeof pl, "%s/%s", dir, layers);
+    snprintf(pe, sizeof pe, "%s/%s", dir, expected);
+    ck_assert_msg(ql_compare_corpus(pl, pe, run, flags, &st) == 0, "%s",
+                  st.detail);
+    return st;
+}
+static const struct { float v, want; } round_cases[] = {
+    { 2.5f, 2.0f }, { 3.5f, 4.0f }, { -2.5f, -2.0f }, { -3.5f, -4.0f },
+    { -0.5f, -0.0f }, { 0.5f, 0.0f }, { 1.5f, 2.0f }, { -1.5f, -2.0f },
+    { 2.4999998f, 2.0f }, { 2.5000002f, 3.0f }, { -2.5000002f, -3.0f },
+    { 8388607.5f, 8388608.0f }, { 16777215.0f, 16777215.0f },
+};
+START_TEST(test_round_half_even)
+{
+    float got = ql_round_half_even(round_cases[_i].v);
+    ck_assert_msg(got == round_cases[_i].want,
+                  "rne(%.9g) = %.9g, want %.9g",
+                  (double)round_cases[_i].v, (double)got,
+                  (double)round_cases[_i].want);
+}
+END_TEST
+START_TEST(test_round_matches_nearbyintf)
+{
+    uint32_t s = 12345u;
+    for (int i = 0; i < 1000000; i++) {
+        float v;
+        s = s * 1664525u + 1013904223u;
+        memcpy(&v, &s, sizeof v);
+        if (isnan(v))
+            continue;
+        ck_assert_msg(ql_round_half_even(v) == nearbyintf(v),
+                      "bits %08x", (unsigned)s);
+    }
+}
+END_TEST
+START_TEST(test_cvt_out_of_range)
+{
+    ck_assert_int_eq(ql_cvt_f32_i32(2147483520.0f), 2147483520);
+    ck_assert_int_eq(ql_cvt_f32_i32(2147483648.0f), INT32_MIN);
+    ck_assert_int_eq(ql_cvt_f32_i32(-2147483648.0f), INT32_MIN);
+    ck_assert_int_eq(ql_cvt_f32_i32(1e30f), INT32_MIN);
+    ck_assert_int_eq(ql_cvt_f32_i32(NAN), INT32_MIN);
+    ck_assert_int_eq(ql_cvt_f32_i32(-2.5f), -2);
+}
+END_TEST
+START_TEST(test_observe_forum)
+{
+    ql_scheme u8 = { QL_QUINT8, 0, 0 }, s8 = { QL_QINT8, 0, 0 };
+    ql_qparams px = ql_observe(u8, forum_input_f32, 2);
+    ql_qparams pw = ql_observe(s8, forum_weight_f32, 4);
+    ck_assert(px.scale == (float)0.010773413814604282);
+    ck_assert_int_eq(px.zero_point, 202);
+    ck_assert(pw.scale == (float)0.003769818227738142);
+    ck_assert_int_eq(pw.zero_point, 26);
+}
+END_TEST
+START_TEST(test_observe_includes_zero)
+{
+    ql_scheme u8 = { QL_QUINT8, 0, 0 };
+    const float pos[3] = { 1.0f, 2.0f, 3.0f };
+    const float neg[2] = { -4.0f, -1.0f };
+    ql_qparams p = ql_observe(u8, pos, 3);
+    ck_assert(p.scale == 3.0f / 255.0f);
+    ck_assert_int_eq(p.zero_point, 0);
+    p = ql_observe(u8, neg, 2);
+    ck_assert(p.scale == 4.0f / 255.0f);
+    ck_assert_int_eq(p.zero_point, 255);
+    p = ql_observe(u8, neg, 0);
+    ck_assert(p.scale == 1.0f);
+    ck_assert_int_eq(p.zero_point, 0);
+}
+END_TEST
+START_TEST(test_quantize_forum)
+{
+    ql_qparams px = { (float)0.010773413814604282, 202 };
+    ql_qparams pw = { (float)0.003769818227738142, 26 };
+    const int32_t want_w[4] = { 25, 127, -128, -112 };
+    ck_assert_int_eq(ql_quantize(forum_input_f32[0], px, QL_QUINT8), 0);
+    ck_assert_int_eq(ql_quantize(forum_input_f32[1], px, QL_QUINT8),
+                     255);
+    for (int i = 0; i < 4; i++)
+        ck_assert_int_eq(ql_quantize(forum_weight_f32[i], pw, QL_QINT8),
+                         want_w[i]);
+}
+END_TEST
+START_TEST(test_quantize_ties_and_overflow)
+{
+    ql_qparams p = { 1.0f, 1 };
+    ck_assert_int_eq(ql_quantize(2.5f, p, QL_QINT8), 3);
+    ck_assert_int_eq(ql_quantize(3.5f, p, QL_QINT8), 5);
+    ck_assert_int_eq(ql_quantize(-2.5f, p, QL_QINT8), -1);
+    ck_assert_int_eq(ql_quantize(0.5f, p, QL_QINT8), 1);
+    p.zero_point = 3;
+    ck_assert_int_eq(ql_quantize(1e30f, p, QL_QUINT8), 0);
+    ck_assert_int_eq(ql_quantize(INFINITY, p, QL_QUINT8), 0);
+    ck_assert_int_eq(ql_quantize(3e9f, p, QL_QUINT8), 255);
+    ck_assert_int_eq(ql_quantize(9e18f, p, QL_QUINT8), 255);
+    ck_assert_int_eq(ql_quantize(1e19f, p, QL_QINT8), -128);
+    ck_assert_int_eq(ql_quantize(-1e30f, p, QL_QINT8), -128);
+}
+END_TEST
+START_TEST(test_forum_quantizer_differences)
+{
+    ql_qparams p = { div_example_s, 0 }, z = { 1.0f, zp_example_z };
+    ck_assert_int_eq(ql_quantize(div_example_r, p, QL_QUINT8), 128);
+    ck_assert_int_eq(ql_forum_quantize(div_example_r, p), 127);
+    ck_assert_int_eq(ql_quantize(zp_example_r, z, QL_QUINT8), 1);
+    ck_assert_int_eq(ql_forum_quantize(zp_example_r, z), 2);
+    for (float t = -300.0f; t < 300.0f; t += 0.125f) {
+        float a = ql_round_half_even(t < 0 ? 0 : t > 255 ? 255 : t);
+        float b = ql_round_half_even(t);
+        b = b < 0 ? 0 : b > 255 ? 255 : b;
+        ck_assert(a == b);
+    }
+}
+END_TEST
+START_TEST(test_acc_forum)
+{
+    const ql_layer *L = ql_forum_layer();
+    ck_assert_int_eq(ql_acc_exact(L, 0, 0), 5555);
+    ck_assert_int_eq(ql_acc_exact(L, 0, 1), 23794);
+    ck_assert_int_eq(ql_acc_four_terms(L, 0, 0), 5555);
+    ck_assert_int_eq(ql_acc_four_terms(L, 0, 1), 23794);
+}
+END_TEST
+
+START_TEST(test_four_terms_identity)
+{
+    uint8_t x[64];
+    int8_t w[64];
+    uint32_t s = 7u + (uint32_t)_i;
+    ql_layer L = { 1, 64, 1, { 1.0f, 0 }, { 1.0f, 0 }, { 1.0f, 0 },
+                   x, w, NULL };
+    for (int kk = 0; kk < 64; kk++) {
+        x[kk] = (uint8_t)(test_rand(&s) & 0xff);
+        w[kk] = (int8_t)((int)(test_rand(&s) & 0xff) - 128);
+    }
+    L.x_q.zero_point = _i == 0 ? 0 : _i == 1 ? 255
+                     : (int32_t)(test_rand(&s) % 256);
+    L.w_q.zero_point = _i == 0 ? -128 : _i == 1 ? 127
+                     : (int32_t)(test_rand(&s) % 256) - 128;
+    ck_assert_int_eq(ql_acc_four_terms(&L, 0, 0),
+                     ql_acc_exact(&L, 0, 0));
+}
+END_TEST
+START_TEST(test_wrap_at_the_bound)
+{
+    ck_assert_int_eq(ql_wrap_i32(33025LL * 65025), 2147450625);
+    ck_assert_int_eq(ql_wrap_i32(33026LL * 65025), -2147451646);
+    ck_assert_int_eq(ql_wrap_i32(-33026LL * 65025), 2147451646);
+    ck_assert_int_eq(ql_wrap_i32(-2147483648LL), INT32_MIN);
+    ck_assert_int_eq(ql_wrap_i32(4294967295LL), -1);
+}
+END_TEST
+START_TEST(test_layer_past_the_bound)
+{
+    enum { K = 40000 };
+    static uint8_t x[K];
+    static int8_t w[K];
+    ql_layer L = { 1, K, 1, { 1.0f, 0 }, { 1.0f, -128 }, { 1.0f, 0 },
+                   x, w, NULL };
+    memset(x, 255, sizeof x);
+    memset(w, 127, sizeof w);
+    ck_assert_int_eq(ql_acc_exact(&L, 0, 0), 40000LL * 65025);
+    ck_assert_int_eq(ql_wrap_i32(ql_acc_exact(&L, 0, 0)),
+                     40000LL * 65025 - 4294967296LL);
+}
+END_TEST
+START_TEST(test_pair_saturation)
+{
+    uint8_t x[2] = { 255, 255 };
+    int8_t w[2] = { 127, 127 };
+    ql_layer L = { 1, 2, 1, { 1.0f, 0 }, { 1.0f, 0 }, { 1.0f, 0 },
+                   x, w, NULL };
+    ck_assert_int_eq(ql_acc_pairs16(&L, 0, 0), 32767);
+    ck_assert_int_eq(ql_acc_exact(&L, 0, 0), 64770);
+    x[0] = 211; x[1] = 171; w[0] = 71; w[1] = 107;
+    ck_assert_int_eq(ql_acc_pairs16(&L, 0, 0), 32767);
+    x[0] = 255; x[1] = 255; w[0] = -128; w[1] = -128;
+    ck_assert_int_eq(ql_acc_pairs16(&L, 0, 0), -32768);
+    x[1] = 0;
+    ck_assert_int_eq(ql_acc_pairs16(&L, 0, 0), 255 * -128);
+}
+END_TEST
+START_TEST(test_multiplier_orders)
+{
+    ck_assert(ql_multiplier_fbgemm(3.0f, 1.0f, 3.0f) == 1.0f);
+    ck_assert(ql_multiplier_qnnpack(3.0f, 1.0f, 3.0f) == 1.0f);
+    for (int n = 1; n < 41; n++)
+        ck_assert(ql_multiplier_qnnpack((float)n, 1.0f, (float)n) == 1.0f);
+    ck_assert(ql_multiplier_fbgemm(41.0f, 1.0f, 41.0f) == 1.0f);
+    ck_assert(ql_multiplier_qnnpack(41.0f, 1.0f, 41.0f) != 1.0f);
+}
+END_TEST
+START_TEST(test_requantize_overflow_is_zero)
+{
+    ck_assert_int_eq(requantize_x86(2147483648.0f, 100), 0);
+    ck_assert_int_eq(requantize_x86(2147483520.0f, 100), 255);
+    ck_assert_int_eq(requantize_x86(-3e9f, 100), 0);
+    ck_assert_int_eq(requantize_x86(154.5f, 100), 254);
+    ck_assert_int_eq(requantize_x86(155.5f, 100), 255);
+    ck_assert_int_eq(requantize_x86(-100.5f, 100), 0);
+    ck_assert_int_eq(requantize_x86(-99.5f, 100), 0);
+    ck_assert_int_eq(requantize_x86(-98.5f, 100), 2);
+}
+END_TEST
+START_TEST(test_bias_units)
+{
+    ck_assert_int_eq(ql_qnnpack_bias(2.5f, 1.0f, 1.0f), 2);
+    ck_assert_int_eq(ql_qnnpack_bias(-1.0f, 0.5f, 0.25f), -8);
+    ck_assert_int_eq(ql_qnnpack_bias(3e38f, 1.0f, 1.0f), INT32_MIN);
+    ck_assert(ql_fbgemm_bias(-1.0f, 0.5f, 0.25f) == -8.0f);
+    ck_assert(ql_fbgemm_bias(2.5f, 1.0f, 1.0f) == 2.5f);
+}
+END_TEST
+START_TEST(test_exact_ties)
+{
+    uint8_t x[1], y[1];
+    int8_t w[1] = { 1 };
+    float bias[1] = { -0.5f };
+    ql_layer L = { 1, 1, 1, { 1.0f, 0 }, { 1.0f, 0 }, { 2.0f, 0 },
+                   x, w, NULL };
+    const ql_engine *e = ql_find_engine("exact");
+    ck_assert_ptr_nonnull(e);
+    x[0] = 5; e->run(&L, y); ck_assert_int_eq(y[0], 2);
+    x[0] = 7; e->run(&L, y); ck_assert_int_eq(y[0], 4);
+    L.bias = bias;
+    x[0] = 5; e->run(&L, y); ck_assert_int_eq(y[0], 2);
+    x[0] = 7; e->run(&L, y); ck_assert_int_eq(y[0], 3);
+    L.bias = NULL; L.y_q.zero_point = 250;
+    x[0] = 255; e->run(&L, y); ck_assert_int_eq(y[0], 255);
+    w[0] = -128; L.y_q.zero_point = 5;
+    e->run(&L, y); ck_assert_int_eq(y[0], 0);
+}
+END_TEST
+START_TEST(test_engines_on_the_forum_layer)
+{
+    size_t n;
+    const ql_engine *e = ql_engines(&n);
+    for (size_t i = 0; i < n; i++) {
+        uint8_t y[2];
+        e[i].run(ql_forum_layer(), y);
+        ck_assert_msg(y[0] == 59 && y[1] == 253, "%s: [%d, %d]",
+                      e[i].name, y[0], y[1]);
+    }
+}
+END_TEST
+
+START_TEST(test_engines_on_conversion_overflow)
+{
+    enum { K = 4096 };
+    static uint8_t x[K];
+    static int8_t w[K];
+    uint8_t y[1];
+    ql_layer L = { 1, K, 1, { 1.0f, 0 }, { 1.0f, 0 }, { 0.001f, 100 },
+                   x, w, NULL };
+    memset(x, 255, sizeof x);
+    memset(w, 127, sizeof w);
+    ql_find_engine("qnnpack")->run(&L, y);
+    ck_assert_int_eq(y[0], 0);
+    ql_find_engine("fbgemm")->run(&L, y);
+    ck_assert_int_eq(y[0], 0);
+    ql_find_engine("exact")->run(&L, y);
+    ck_assert_int_eq(y[0], 255);
+}
+END_TEST
+START_TEST(test_forum_functions)
+{
+    double y[2];
+    ql_forum_question(ql_forum_layer(), y);
+    ck_assert(y[0] == 0.0 && y[1] == 255.0);
+    ql_forum_answer3(ql_forum_layer(), y);
+    ck_assert(y[0] == 59.0 && y[1] == 253.0);
+    ql_forum_answer2(ql_forum_layer(), y);
+    ck_assert(y[0] != floor(y[0]) && y[1] != floor(y[1]));
+    ck_assert(nearbyint(y[0]) == 59.0 && nearbyint(y[1]) == 253.0);
+}
+END_TEST
+START_TEST(test_qnnpack_matches_pytorch)
+{
+    corpus_stats st = compare_corpus("qnnpack-layers.txt",
+                                     "qnnpack-expected.txt",
+                                     ql_find_engine("qnnpack")->run, 0);
+    ck_assert_msg(st.layers >= 300, "only %zu layers", st.layers);
+    ck_assert_msg(st.bad_outputs == 0,
+                  "%zu outputs differ; first in layer %zu: %s",
+                  st.bad_outputs, st.first_bad, st.detail);
+}
+END_TEST
+static void run_answer3(const ql_layer *L, uint8_t *y)
+{
+    double *d = malloc(L->m * L->n * sizeof *d);
+    ck_assert_ptr_nonnull(d);
+    ql_forum_answer3(L, d);
+    for (size_t i = 0; i < L->m * L->n; i++)
+        y[i] = (uint8_t)d[i];
+    free(d);
+}
+
+START_TEST(test_double_is_not_enough)
+{
+    corpus_stats a3 = compare_corpus("qnnpack-layers.txt",
+                                     "qnnpack-expected.txt", run_answer3,
+                                     QL_SKIP_BIAS);
+    corpus_stats ex = compare_corpus("qnnpack-layers.txt",
+                                     "qnnpack-expected.txt",
+                                     ql_find_engine("exact")->run, 0);
+    ck_assert_msg(a3.bad_layers > 0, "answer 3 never differs");
+    ck_assert_msg(ex.bad_layers > 0, "exact never differs");
+}
+END_TEST
+static Suite *qlinear_suite(void)
+{
+    Suite *s = suite_create("qlinear");
+    TCase *tc;
+    tc = tcase_create("rounding");
+    tcase_add_loop_test(tc, test_round_half_even, 0,
+                        (int)(sizeof round_cases / sizeof round_cases[0]));
+    tcase_add_test(tc, test_round_matches_nearbyintf);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("conversion");
+    tcase_add_test(tc, test_cvt_out_of_range);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("observer");
+    tcase_add_test(tc, test_observe_forum);
+    tcase_add_test(tc, test_observe_includes_zero);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("quantize");
+    tcase_add_test(tc, test_quantize_forum);
+    tcase_add_test(tc, test_quantize_ties_and_overflow);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("forum quantizer");
+    tcase_add_test(tc, test_forum_quantizer_differences);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("zero-point algebra");
+    tcase_add_test(tc, test_acc_forum);
+    tcase_add_loop_test(tc, test_four_terms_identity, 0, 200);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("int32 accumulation");
+    tcase_add_test(tc, test_wrap_at_the_bound);
+    tcase_add_test(tc, test_layer_past_the_bound);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("int16 pairs");
+    tcase_add_test(tc, test_pair_saturation);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("multiplier");
+    tcase_add_test(tc, test_multiplier_orders);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("requantize");
+    tcase_add_test(tc, test_requantize_overflow_is_zero);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("bias");
+    tcase_add_test(tc, test_bias_units);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("exact engine");
+    tcase_add_test(tc, test_exact_ties);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("engines");
+    tcase_add_test(tc, test_engines_on_the_forum_layer);
+    tcase_add_test(tc, test_engines_on_conversion_overflow);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("forum functions");
+    tcase_add_test(tc, test_forum_functions);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("ground truth");
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, test_qnnpack_matches_pytorch);
+    tcase_add_test(tc, test_double_is_not_enough);
+    suite_add_tcase(s, tc);
+    return s;
+}
+int main(void)
+{
+    SRunner *sr = srunner_create(qlinear_suite());
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
