@@ -85,12 +85,16 @@ build/check-qlinear: $(SRC)/check-qlinear.c build/qlinear.o
 	  $$(pkg-config --libs check) $(LDLIBS)
 
 # --- the book ----------------------------------------------------------
+GEN := build/gen/numbers.tex build/gen/interface.tex
 build/gen/numbers.tex: build/bookdata $(CORPUS)
 	mkdir -p build/gen
 	build/bookdata $(DATA) build/gen
+build/gen/interface.tex: $(SRC)/qlinear.h
+	mkdir -p build/gen
+	{ echo '\begin{verbatim}'; cat $<; echo '\end{verbatim}'; } > $@
 build/qlinear.tex: $(NW) | deps
 	noweave -delay -index $(NW) > $@
-docs/qlinear.pdf: build/qlinear.tex build/gen/numbers.tex
+docs/qlinear.pdf: build/qlinear.tex $(GEN)
 	cd build && for pass in 1 2 3; do \
 	  pdflatex -interaction=nonstopmode -halt-on-error qlinear.tex \
 	    > pdflatex.out || { tail -40 pdflatex.out; exit 1; }; \
@@ -101,7 +105,7 @@ build/qlinear.pandoc.tex: $(NW) docs/nw2pandoc.awk | deps
 	/usr/lib/noweb/markup $(NW) > build/qlinear.markup
 	awk -f docs/nw2pandoc.awk pass=1 build/qlinear.markup \
 	    pass=2 build/qlinear.markup > $@
-docs/qlinear.html: build/qlinear.pandoc.tex build/gen/numbers.tex \
+docs/qlinear.html: build/qlinear.pandoc.tex $(GEN) \
                    docs/qlinear.css
 	cd build && pandoc -f latex -t html5 -s --mathml --toc \
 	  --css qlinear.css --metadata lang=en \
@@ -132,7 +136,7 @@ check-roots: | deps
 	@echo "check-roots: the roots are $(ROOTS)"
 
 check-docs: docs/qlinear.pdf docs/qlinear.html
-	@! grep -E "undefined|multiply defined" build/qlinear.log
+	@! grep -E "undefined|multiply defined|Overfull .hbox" build/qlinear.log
 	@grep -q "<math" docs/qlinear.html
 	@echo "check-docs: PDF without undefined references; HTML with MathML"
 

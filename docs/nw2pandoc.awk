@@ -53,9 +53,8 @@ pass == 1 { next }
 /^@begin code/ { incode = 1; line = ""; uses = ""; delete chunkuses; next }
 /^@defn /      {
     cur = substr($0, 7); seen[cur]++
-    printf "\n\\hypertarget{%s-%d}{}", slug(cur), seen[cur]
-    if (seen[cur] == 1) printf "\\hypertarget{%s}{}", slug(cur)
-    printf "\\textbf{%s%s}\n", showname(cur), (seen[cur] > 1 ? " +≡" : " ≡")
+    anchor = seen[cur] == 1 ? slug(cur) : slug(cur) "-" seen[cur]
+    printf "\n\\hypertarget{%s}{\\textbf{%s%s}}\n", anchor, showname(cur), (seen[cur] > 1 ? " +≡" : " ≡")
     print "\\begin{verbatim}"
     skipnl = 1; next
 }

@@ -154,7 +154,7 @@ static float random_scale(void)
 
 static void multiplier_orders(void)
 {
-    int trials = 100000, differ = 0, shown = 0;
+    int trials = 100000, differ = 0, shown = 0, max_ulps = 0;
     for (int t = 0; t < trials; t++) {
         float sx = random_scale(), sw = random_scale(), sy = random_scale();
         float mq = ql_multiplier_qnnpack(sx, sw, sy);
@@ -162,6 +162,8 @@ static void multiplier_orders(void)
         if (mq == mf)
             continue;
         differ++;
+        if (ulps_apart(mq, mf) > max_ulps)
+            max_ulps = ulps_apart(mq, mf);
         if (!shown)
             shown = show_multiplier_example(sx, sw, sy, mq, mf);
     }
@@ -169,6 +171,7 @@ static void multiplier_orders(void)
         fail_book("no accumulator shows the multiplier orders differ");
     def("MultTrials", "%d", trials);
     def("MultDiffer", "%d", differ);
+    def("MultMaxUlps", "%d", max_ulps);
 }
 static int show_multiplier_example(float sx, float sw, float sy,
                                    float mq, float mf)
@@ -269,6 +272,11 @@ static void double_example(const char *dir)
                 def("DblQnnpack", "%d", want[o]);
                 def("DblTorch", "%d", want[o]);
                 def("DblExact", "%d", ex[o]);
+                def("DblVerdict", "%s", ex[o] == a3[o]
+                    ? "here the double is the mathematically right answer and PyTorch "
+                      "is off by one"
+                    : "here PyTorch's float32 answer is the right one and the double "
+                      "is off by one");
                 exit_clean(fl, fe, &L, want, a3, ex);
                 return;
             }

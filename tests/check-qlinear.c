@@ -225,6 +225,17 @@ START_TEST(test_multiplier_orders)
     ck_assert(ql_multiplier_qnnpack(41.0f, 1.0f, 41.0f) != 1.0f);
 }
 END_TEST
+START_TEST(test_multiplier_forum)
+{
+    const ql_layer *L = ql_forum_layer();
+    float sx = L->x_q.scale, sw = L->w_q.scale, sy = L->y_q.scale;
+    float mq = ql_multiplier_qnnpack(sx, sw, sy);
+    ck_assert(mq == 0x1.5d1036p-7f);
+    ck_assert(ql_multiplier_fbgemm(sx, sw, sy) == 0x1.5d1038p-7f);
+    ck_assert(5555.0f * mq == 59.17501f);
+    ck_assert(23794.0f * mq == 253.46718f);
+}
+END_TEST
 START_TEST(test_requantize_overflow_is_zero)
 {
     ck_assert_int_eq(requantize_x86(2147483648.0f, 100), 0);
@@ -378,6 +389,7 @@ static Suite *qlinear_suite(void)
     suite_add_tcase(s, tc);
     tc = tcase_create("multiplier");
     tcase_add_test(tc, test_multiplier_orders);
+    tcase_add_test(tc, test_multiplier_forum);
     suite_add_tcase(s, tc);
     tc = tcase_create("requantize");
     tcase_add_test(tc, test_requantize_overflow_is_zero);
