@@ -94,6 +94,9 @@ build/gen/interface.tex: $(SRC)/qlinear.h
 	{ echo '\begin{verbatim}'; cat $<; echo '\end{verbatim}'; } > $@
 build/qlinear.tex: $(NW) | deps
 	noweave -delay -index $(NW) > $@
+# A reproducible PDF: dates come from the last commit, not the clock.
+export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
+export FORCE_SOURCE_DATE := 1
 docs/qlinear.pdf: build/qlinear.tex $(GEN)
 	cd build && for pass in 1 2 3; do \
 	  pdflatex -interaction=nonstopmode -halt-on-error qlinear.tex \
@@ -107,7 +110,7 @@ build/qlinear.pandoc.tex: $(NW) docs/nw2pandoc.awk | deps
 	    pass=2 build/qlinear.markup > $@
 docs/qlinear.html: build/qlinear.pandoc.tex $(GEN) \
                    docs/qlinear.css
-	cd build && pandoc -f latex -t html5 -s --mathml --toc \
+	cd build && pandoc -f latex -t html5 -s --mathml --toc --number-sections \
 	  --css qlinear.css --metadata lang=en \
 	  --metadata pagetitle=qlinear -o ../$@ qlinear.pandoc.tex
 
