@@ -27,7 +27,7 @@ SRC := build/src
 COMMITTED := tangled/qlinear.h tangled/qlinear.c tangled/main.c \
              tangled/bookdata.c tests/check-qlinear.c
 DATA := tests/data
-CORPUS := $(DATA)/qnnpack-layers.txt $(DATA)/qnnpack-expected.txt
+CORPUS := $(shell find $(DATA) -name "*.txt" 2>/dev/null)
 
 .PHONY: all help deps tangle demo check check-suite check-tangle \
         check-roots check-docs golden clean
@@ -145,7 +145,7 @@ check-docs: docs/qlinear.pdf docs/qlinear.html
 
 golden:
 	$(MAKE) deps EXTRA_DEBS="$(GOLDEN_DEBS)"
-	/usr/bin/python3 tests/golden_qnnpack.py $(CORPUS)
+	/usr/bin/python3 tests/golden.py $(DATA)
 
 clean:
 	rm -rf build

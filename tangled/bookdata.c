@@ -93,6 +93,7 @@ static void forum_numbers(void)
     def("ForumPairWa", "%d", L->w[0]);
     def("ForumPairWb", "%d", L->w[1]);
     def("ForumPairExact", "%d", L->x[0] * L->w[0] + L->x[1] * L->w[1]);
+    def("ForumPairExactB", "%d", L->x[0] * L->w[2] + L->x[1] * L->w[3]);
 }
 static void quantizer_examples(void)
 {
@@ -194,53 +195,277 @@ static int show_multiplier_example(float sx, float sw, float sy,
     }
     return 0;
 }
-static void double_example(const char *dir);
-static void exit_clean(FILE *fl, FILE *fe, ql_layer *L, uint8_t *a,
-                       uint8_t *b, uint8_t *c);
+static void double_example(void);
+static const char *data_dir;
 
-static void run_answer3(const ql_layer *L, uint8_t *y)
+static void corpus_path(char *buf, size_t size, const char *corpus,
+                        const char *kind)
 {
-    double *d = malloc(L->m * L->n * sizeof *d);
-    if (!d)
-        fail_book("out of memory");
-    ql_forum_answer3(L, d);
-    for (size_t i = 0; i < L->m * L->n; i++)
-        y[i] = (uint8_t)d[i];
-    free(d);
+    snprintf(buf, size, "%s/%s-%s.txt", data_dir, corpus, kind);
 }
 
-static ql_corpus_stats corpus(const char *dir, ql_run_fn run,
-                              unsigned flags)
+static ql_corpus_stats compare(const char *corpus, ql_run_fn run,
+                               unsigned flags)
 {
     char pl[1024], pe[1024];
     ql_corpus_stats st;
-    snprintf(pl, sizeof pl, "%s/qnnpack-layers.txt", dir);
-    snprintf(pe, sizeof pe, "%s/qnnpack-expected.txt", dir);
+    corpus_path(pl, sizeof pl, corpus, "layers");
+    corpus_path(pe, sizeof pe, corpus, "expected");
     if (ql_compare_corpus(pl, pe, run, flags, &st) != 0)
         fail_book(st.detail);
     return st;
 }
-static void corpus_numbers(const char *dir)
+static void run_forum(const ql_layer *L, uint8_t *y,
+                      void (*f)(const ql_layer *, double *))
 {
-    ql_corpus_stats q = corpus(dir, ql_find_engine("qnnpack")->run, 0);
-    ql_corpus_stats a3 = corpus(dir, run_answer3, QL_SKIP_BIAS);
-    ql_corpus_stats ex = corpus(dir, ql_find_engine("exact")->run, 0);
-    if (q.bad_outputs != 0)
-        fail_book("the qnnpack engine disagrees with the corpus");
-    def("CorpusLayers", "%zu", q.layers);
-    def("CorpusOutputs", "%zu", q.outputs);
-    def("CorpusNoBias", "%zu", a3.layers);
-    def("CorpusAnsThreeLayers", "%zu", a3.bad_layers);
-    def("CorpusAnsThreeOutputs", "%zu", a3.bad_outputs);
-    def("CorpusExactLayers", "%zu", ex.bad_layers);
-    def("CorpusExactOutputs", "%zu", ex.bad_outputs);
-    double_example(dir);
+    double *d = malloc(L->m * L->n * sizeof *d);
+    if (!d)
+        fail_book("out of memory");
+    f(L, d);
+    for (size_t i = 0; i < L->m * L->n; i++)
+        y[i] = (uint8_t)nearbyint(d[i]);
+    free(d);
 }
-static void double_example(const char *dir)
+
+static void run_question(const ql_layer *L, uint8_t *y)
+{
+    run_forum(L, y, ql_forum_question);
+}
+
+static void run_answer2(const ql_layer *L, uint8_t *y)
+{
+    run_forum(L, y, ql_forum_answer2);
+}
+
+static void run_answer3(const ql_layer *L, uint8_t *y)
+{
+    run_forum(L, y, ql_forum_answer3);
+}
+static void qnnpack_variant(const ql_layer *L, uint8_t *y, float mult,
+                            int double_product)
+{
+    float sx = L->x_q.scale, sw = L->w_q.scale;
+    for (size_t i = 0; i < L->m; i++)
+        for (size_t j = 0; j < L->n; j++) {
+            int64_t b = L->bias ? ql_qnnpack_bias(L->bias[j], sx, sw) : 0;
+            int32_t acc = ql_wrap_i32(b + ql_acc_exact(L, i, j));
+            double v = nearbyint((double)acc * mult) + L->y_q.zero_point;
+            y[i * L->n + j] = double_product
+                ? (uint8_t)(v < 0 ? 0 : v > 255 ? 255 : v)
+                : ql_requantize_x86((float)acc * mult, L->y_q.zero_point);
+        }
+}
+
+static void run_fbgemm_order(const ql_layer *L, uint8_t *y)
+{
+    qnnpack_variant(L, y, ql_multiplier_fbgemm(L->x_q.scale, L->w_q.scale,
+                                               L->y_q.scale), 0);
+}
+
+static void run_double_multiplier(const ql_layer *L, uint8_t *y)
+{
+    qnnpack_variant(L, y, (float)((double)L->x_q.scale * L->w_q.scale
+                                  / L->y_q.scale), 0);
+}
+
+static void run_double_product(const ql_layer *L, uint8_t *y)
+{
+    qnnpack_variant(L, y, ql_multiplier_qnnpack(L->x_q.scale,
+                                                L->w_q.scale,
+                                                L->y_q.scale), 1);
+}
+static void run_engine_exact(const ql_layer *L, uint8_t *y)
+{
+    ql_find_engine("exact")->run(L, y);
+}
+
+static void run_engine_fbgemm(const ql_layer *L, uint8_t *y)
+{
+    ql_find_engine("fbgemm")->run(L, y);
+}
+
+static void run_engine_fbgemm_avx2(const ql_layer *L, uint8_t *y)
+{
+    ql_find_engine("fbgemm-avx2")->run(L, y);
+}
+
+static const struct {
+    const char *label;
+    ql_run_fn run;
+    unsigned flags;
+} candidate[] = {
+    { "the question", run_question, QL_SKIP_BIAS },
+    { "answer 2 (rounded)", run_answer2, QL_SKIP_BIAS },
+    { "answer 3 (double)", run_answer3, QL_SKIP_BIAS },
+    { "FBGEMM's multiplier order", run_fbgemm_order, 0 },
+    { "multiplier in double", run_double_multiplier, 0 },
+    { "product in double", run_double_product, 0 },
+    { "exact", run_engine_exact, 0 },
+    { "fbgemm", run_engine_fbgemm, 0 },
+    { "fbgemm-avx2", run_engine_fbgemm_avx2, 0 },
+};
+static const char *const table_corpus[3] = {
+    "qnnpack/observed", "qnnpack/ties", "qnnpack/extremes" };
+static void disagree_table(FILE *f, ql_corpus_stats st[][3], size_t nc)
+{
+    fputs("\\begin{tabular}{lrrr}\n\\toprule\n candidate", f);
+    for (int c = 0; c < 3; c++)
+        fprintf(f, " & \\texttt{%s}", table_corpus[c] + 8);
+    fputs("\\\\\n\\midrule\n", f);
+    for (size_t k = 0; k < nc; k++) {
+        fprintf(f, "%s", candidate[k].label);
+        for (int c = 0; c < 3; c++)
+            fprintf(f, " & %zu of %zu (%zu)", st[k][c].bad_layers,
+                    st[k][c].layers, st[k][c].bad_outputs);
+        fputs("\\\\\n", f);
+    }
+    fputs("\\bottomrule\n\\end{tabular}\n", f);
+}
+static void print_layer(FILE *f, const ql_layer *L)
+{
+    fprintf(f, "layer %zu %zu %zu\ninput %.9g %d", L->m, L->k, L->n,
+            (double)L->x_q.scale, (int)L->x_q.zero_point);
+    for (size_t i = 0; i < L->m * L->k; i++)
+        fprintf(f, " %d", L->x[i]);
+    fprintf(f, "\nweight %.9g %d", (double)L->w_q.scale,
+            (int)L->w_q.zero_point);
+    for (size_t i = 0; i < L->n * L->k; i++)
+        fprintf(f, " %d", L->w[i]);
+    if (L->bias) {
+        fputs("\nbias", f);
+        for (size_t j = 0; j < L->n; j++)
+            fprintf(f, " %.9g", (double)L->bias[j]);
+    }
+    fprintf(f, "\noutput %.9g %d\n", (double)L->y_q.scale,
+            (int)L->y_q.zero_point);
+}
+typedef struct {
+    int corpus;
+    size_t layer, output, size;
+    int want, got;
+} example;
+
+static int next_pair(ql_reader *rl, ql_reader *re, ql_layer *L,
+                     uint8_t **want)
+{
+    if (ql_read_layer(rl, L) <= 0)
+        return 0;
+    if (!(*want = malloc(L->m * L->n))
+        || ql_read_outputs(re, L->m * L->n, *want) <= 0)
+        fail_book("cannot read expected outputs");
+    return 1;
+}
+static void walk_corpus(int c, size_t k, example *best, FILE *print)
 {
     char pl[1024], pe[1024];
-    snprintf(pl, sizeof pl, "%s/qnnpack-layers.txt", dir);
-    snprintf(pe, sizeof pe, "%s/qnnpack-expected.txt", dir);
+    corpus_path(pl, sizeof pl, table_corpus[c], "layers");
+    corpus_path(pe, sizeof pe, table_corpus[c], "expected");
+    FILE *fl = fopen(pl, "r"), *fe = fopen(pe, "r");
+    ql_reader rl, re;
+    ql_layer L;
+    uint8_t *want;
+    if (!fl || !fe)
+        fail_book("cannot open a corpus");
+    ql_reader_init(&rl, fl, pl);
+    ql_reader_init(&re, fe, pe);
+    for (size_t ord = 0; next_pair(&rl, &re, &L, &want); ord++) {
+        size_t size = (L.m + L.n) * L.k;
+        if (print && best->corpus == c && best->layer == ord)
+            print_layer(print, &L);
+        if (!print && size < best->size && size <= 40
+            && !((candidate[k].flags & QL_SKIP_BIAS) && L.bias)) {
+            uint8_t *got = malloc(L.m * L.n);
+            if (!got)
+                fail_book("out of memory");
+            candidate[k].run(&L, got);
+            for (size_t o = 0; o < L.m * L.n; o++)
+                if (got[o] != want[o]) {
+                    example e = { c, ord, o, size, want[o], got[o] };
+                    *best = e;
+                    break;
+                }
+            free(got);
+        }
+        free(want);
+        ql_layer_free(&L);
+    }
+    fclose(fl);
+    fclose(fe);
+}
+static void disagree_examples(FILE *f, size_t nc)
+{
+    for (size_t k = 0; k < nc; k++) {
+        example best = { -1, 0, 0, (size_t)-1, 0, 0 };
+        for (int c = 0; c < 3; c++)
+            walk_corpus(c, k, &best, NULL);
+        fprintf(f, "\\paragraph{%s.}\n", candidate[k].label);
+        if (best.corpus < 0) {
+            fputs("No small layer differs.\n\n", f);
+            continue;
+        }
+        fputs("\\begin{verbatim}\n", f);
+        walk_corpus(best.corpus, k, &best, f);
+        fprintf(f, "\\end{verbatim}\nFrom \\texttt{%s}, output %zu: real "
+                "QNNPACK gives %d, this candidate %d.\n\n",
+                table_corpus[best.corpus], best.output, best.want,
+                best.got);
+    }
+}
+static size_t count_lines(const char *file)
+{
+    char path[1024];
+    size_t n = 0;
+    int c;
+    snprintf(path, sizeof path, "%s/%s", data_dir, file);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        fail_book("cannot open a case file");
+    while ((c = getc(f)) != EOF)
+        n += c == '\n';
+    fclose(f);
+    return n;
+}
+static void corpus_numbers(const char *out_dir)
+{
+    enum { NC = sizeof candidate / sizeof candidate[0] };
+    ql_corpus_stats st[NC][3];
+    for (size_t k = 0; k < NC; k++)
+        for (int c = 0; c < 3; c++)
+            st[k][c] = compare(table_corpus[c], candidate[k].run,
+                               candidate[k].flags);
+    ql_corpus_stats q[3], od;
+    size_t outputs = 0;
+    for (int c = 0; c < 3; c++) {
+        q[c] = compare(table_corpus[c], ql_find_engine("qnnpack")->run, 0);
+        if (q[c].bad_outputs != 0)
+            fail_book("the qnnpack engine disagrees with a corpus");
+        outputs += q[c].outputs;
+    }
+    od = compare("onednn/observed", ql_find_engine("onednn-avx2")->run, 0);
+    def("CorpObservedLayers", "%zu", q[0].layers - 1);
+    def("CorpTiesLayers", "%zu", q[1].layers);
+    def("CorpExtremesLayers", "%zu", q[2].layers);
+    def("CorpOnednnLayers", "%zu", od.layers);
+    def("CorpObservers", "%zu", count_lines("observers.txt"));
+    def("CorpQuantize", "%zu", count_lines("quantize.txt"));
+    def("CorpQnnpackOutputs", "%zu", outputs);
+    def("CorpObservedNoBias", "%zu", st[2][0].layers);
+    def("AnsTiesAThree", "%zu", st[2][1].bad_layers);
+    def("AnsObservedAThree", "%zu", st[2][0].bad_layers);
+    def("AnsTiesExact", "%zu", st[6][1].bad_layers);
+    FILE *f = open_out(out_dir, "disagree-table.tex");
+    disagree_table(f, st, NC);
+    fclose(f);
+    f = open_out(out_dir, "disagree-examples.tex");
+    disagree_examples(f, NC);
+    fclose(f);
+    double_example();
+}
+static void double_example(void)
+{
+    char pl[1024], pe[1024];
+    corpus_path(pl, sizeof pl, "qnnpack/ties", "layers");
+    corpus_path(pe, sizeof pe, "qnnpack/ties", "expected");
     FILE *fl = fopen(pl, "r"), *fe = fopen(pe, "r");
     ql_reader rl, re;
     ql_layer L;
@@ -250,11 +475,12 @@ static void double_example(const char *dir)
     ql_reader_init(&re, fe, pe);
     while (ql_read_layer(&rl, &L) > 0) {
         size_t n = L.m * L.n;
-        uint8_t *want = malloc(n), *a3 = malloc(n), *ex = malloc(n);
-        if (!want || !a3 || !ex || ql_read_outputs(&re, n, want) <= 0)
+        uint8_t *want = malloc(n), *a3 = malloc(n), *ex = malloc(n), *q = malloc(n);
+        if (!want || !a3 || !ex || !q || ql_read_outputs(&re, n, want) <= 0)
             fail_book("cannot read the expected outputs");
         run_answer3(&L, a3);
         ql_find_engine("exact")->run(&L, ex);
+        ql_find_engine("qnnpack")->run(&L, q);
         for (size_t o = 0; o < n && !L.bias; o++)
             if (a3[o] != want[o]) {
                 size_t i = o / L.n, j = o % L.n;
@@ -269,7 +495,7 @@ static void double_example(const char *dir)
                     (double)a * ((double)L.x_q.scale * L.w_q.scale) / L.y_q.scale);
                 def("DblAnswer", "%d", a3[o]);
                 def("DblValueF", "%.9g", (double)((float)ql_wrap_i32(a) * m));
-                def("DblQnnpack", "%d", want[o]);
+                def("DblQnnpack", "%d", q[o]);
                 def("DblTorch", "%d", want[o]);
                 def("DblExact", "%d", ex[o]);
                 def("DblVerdict", "%s", ex[o] == a3[o]
@@ -277,25 +503,103 @@ static void double_example(const char *dir)
                       "is off by one"
                     : "here PyTorch's float32 answer is the right one and the double "
                       "is off by one");
-                exit_clean(fl, fe, &L, want, a3, ex);
+                fclose(fl);
+                fclose(fe);
+                ql_layer_free(&L);
+                free(want);
+                free(a3);
+                free(ex);
+                free(q);
                 return;
             }
         free(want);
         free(a3);
         free(ex);
+        free(q);
         ql_layer_free(&L);
     }
     fail_book("answer 3 agrees with the whole corpus");
 }
-static void exit_clean(FILE *fl, FILE *fe, ql_layer *L, uint8_t *a,
-                       uint8_t *b, uint8_t *c)
+static void fbgemm_example(void)
 {
+    static uint8_t x[2] = { 255, 255 };
+    static int8_t w[2] = { 127, 127 };
+    ql_layer L = { 1, 2, 1, { 1.0f, 0 }, { 1.0f, 0 }, { 300.0f, 0 },
+                   x, w, NULL };
+    uint8_t a, b;
+    ql_find_engine("fbgemm")->run(&L, &a);
+    ql_find_engine("fbgemm-avx2")->run(&L, &b);
+    def("FbExX", "[%d, %d]", x[0], x[1]);
+    def("FbExW", "[%d, %d]", w[0], w[1]);
+    def("FbExSy", "%g", (double)L.y_q.scale);
+    def("FbExExact", "%lld", (long long)ql_acc_exact(&L, 0, 0));
+    def("FbExSat", "%d", (int)ql_acc_pairs16(&L, 0, 0));
+    def("FbExVnni", "%d", a);
+    def("FbExAvx", "%d", b);
+}
+static void fbgemm_row(FILE *f, const char *name)
+{
+    char pl[1024], pv[1024], pa[1024];
+    snprintf(pl, sizeof pl, "%s/fbgemm/%s-layers.txt", data_dir, name);
+    snprintf(pv, sizeof pv, "%s/fbgemm/%s-vnni-expected.txt", data_dir,
+             name);
+    snprintf(pa, sizeof pa, "%s/fbgemm/%s-avx2-expected.txt", data_dir,
+             name);
+    FILE *fl = fopen(pl, "r"), *fv = fopen(pv, "r"), *fa = fopen(pa, "r");
+    ql_reader rl, rv, ra;
+    ql_layer L;
+    size_t layers = 0, sat_layers = 0, sat_one = 0, sat_more = 0;
+    size_t q_layers = 0, q_outputs = 0;
+    int max_diff = 0;
+    if (!fl || !fv || !fa)
+        fail_book("cannot open an FBGEMM corpus");
+    ql_reader_init(&rl, fl, pl);
+    ql_reader_init(&rv, fv, pv);
+    ql_reader_init(&ra, fa, pa);
+    while (ql_read_layer(&rl, &L) > 0) {
+        size_t n = L.m * L.n;
+        uint8_t *v = malloc(n), *a = malloc(n), *q = malloc(n);
+        int sat = 0, qd = 0;
+        if (!v || !a || !q || ql_read_outputs(&rv, n, v) <= 0
+            || ql_read_outputs(&ra, n, a) <= 0)
+            fail_book("cannot read FBGEMM outputs");
+        ql_find_engine("qnnpack")->run(&L, q);
+        for (size_t o = 0; o < n; o++) {
+            int d = abs(a[o] - v[o]);
+            sat |= d != 0;
+            sat_one += d == 1;
+            sat_more += d > 1;
+            max_diff = d > max_diff ? d : max_diff;
+            qd |= q[o] != v[o];
+            q_outputs += q[o] != v[o];
+        }
+        sat_layers += sat;
+        q_layers += qd;
+        free(v);
+        free(a);
+        free(q);
+        ql_layer_free(&L);
+        layers++;
+    }
+    fprintf(f, "\\texttt{%s} & %zu & %zu & %zu & %zu & %zu (%zu) & %d\\\\\n",
+            name, layers, sat_layers, sat_one, sat_more, q_layers,
+            q_outputs, max_diff);
     fclose(fl);
-    fclose(fe);
-    ql_layer_free(L);
-    free(a);
-    free(b);
-    free(c);
+    fclose(fv);
+    fclose(fa);
+}
+static void fbgemm_table(const char *out_dir)
+{
+    FILE *f = open_out(out_dir, "fbgemm-table.tex");
+    fputs("\\begin{tabular}{lrrrrrr}\n\\toprule\n"
+          "& & \\multicolumn{3}{c}{AVX2 $\\ne$ VNNI} & & \\\\\n"
+          "corpus & layers & layers & outputs $\\pm1$ & more"
+          " & VNNI $\\ne$ QNNPACK & largest\\\\\n\\midrule\n", f);
+    fbgemm_row(f, "mixed");
+    fbgemm_row(f, "observed");
+    fbgemm_row(f, "observed-reduce-range");
+    fputs("\\bottomrule\n\\end{tabular}\n", f);
+    fclose(f);
 }
 static void rounding_table(FILE *f)
 {
@@ -379,7 +683,10 @@ int main(int argc, char **argv)
     quantizer_examples();
     counts_and_bounds();
     multiplier_orders();
-    corpus_numbers(argv[1]);
+    data_dir = argv[1];
+    corpus_numbers(argv[2]);
+    fbgemm_example();
+    fbgemm_table(argv[2]);
     fclose(out);
     FILE *f = open_out(argv[2], "rounding-table.tex");
     rounding_table(f);

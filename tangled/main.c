@@ -9,12 +9,15 @@ static void usage(FILE *f)
     fputs("usage: qlinear forum\n"
           "       qlinear eval [--engine NAME] [FILE]\n"
           "       qlinear observe [FILE]\n"
+          "       qlinear quantize [FILE]\n"
           "       qlinear --help | --version\n\n"
           "  forum    the forum's layer, step by step\n"
           "  eval     read layers (see the book, appendix A) from FILE\n"
           "           or standard input; print each layer's outputs\n"
           "  observe  read lines '[symmetric] [reduce_range] DTYPE N v1..vN'\n"
-          "           and print 'SCALE ZERO_POINT' as MinMaxObserver would\n\n"
+          "           and print 'SCALE ZERO_POINT' as MinMaxObserver would\n"
+          "  quantize read lines 'DTYPE SCALE ZERO_POINT N v1..vN' and\n"
+          "           print the codes quantize_per_tensor would give\n\n"
           "engines (default qnnpack):\n", f);
     for (size_t i = 0; i < n; i++)
         fprintf(f, "  %-12s %s\n", e[i].name, e[i].summary);
@@ -46,6 +49,14 @@ static int cmd_eval(const ql_engine *e, const char *path)
         uint8_t *y = malloc(L.m * L.n);
         if (!y) {
             fprintf(stderr, "qlinear: %s: out of memory\n", name);
+            ql_layer_free(&L);
+            return 2;
+        }
+        if (e->refuses && e->refuses(&L)) {
+            fflush(stdout);
+            fprintf(stderr, "qlinear: %s:%ld: engine %s: %s\n", name, r.start_line,
+                    e->name, e->refuses(&L));
+            free(y);
             ql_layer_free(&L);
             return 2;
         }
@@ -97,6 +108,34 @@ static int cmd_observe(const char *path)
     if (in != stdin)
         fclose(in);
     if (t < 0) {
+        fflush(stdout);
+        fprintf(stderr, "qlinear: %s\n", r.err);
+        return 2;
+    }
+    return 0;
+}
+static int cmd_quantize(const char *path)
+{
+    const char *name;
+    FILE *in = open_input(path, &name);
+    ql_reader r;
+    ql_dtype t;
+    ql_qparams p;
+    float *v;
+    size_t n;
+    int k;
+    if (!in)
+        return 2;
+    ql_reader_init(&r, in, name);
+    while ((k = ql_read_quantize(&r, &t, &p, &v, &n)) > 0) {
+        for (size_t i = 0; i < n; i++)
+            printf(i ? " %d" : "%d", (int)ql_quantize(v[i], p, t));
+        putchar('\n');
+        free(v);
+    }
+    if (in != stdin)
+        fclose(in);
+    if (k < 0) {
         fflush(stdout);
         fprintf(stderr, "qlinear: %s\n", r.err);
         return 2;
@@ -218,6 +257,8 @@ int main(int argc, char **argv)
         return cmd_forum();
     if (strcmp(argv[1], "observe") == 0 && argc <= 3)
         return cmd_observe(argc == 3 ? argv[2] : NULL);
+    if (strcmp(argv[1], "quantize") == 0 && argc <= 3)
+        return cmd_quantize(argc == 3 ? argv[2] : NULL);
     if (strcmp(argv[1], "eval") == 0)
         return eval_args(argc - 2, argv + 2);
     fprintf(stderr, "qlinear: unknown command or arguments: '%s'\n"

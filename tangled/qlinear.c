@@ -15,6 +15,7 @@
 #include <errno.h>
 static int read_qparams(ql_reader *r, const char *word, long zlo,
                         long zhi, ql_qparams *p);
+static int read_line_values(ql_reader *r, long line, size_t n, float **v);
 static int read_codes(ql_reader *r, const char *what, size_t n,
                       long lo, long hi, long *buf);
 float ql_round_half_even(float v)
@@ -141,23 +142,38 @@ int32_t ql_sat16(int32_t v)
 {
     return v < -32768 ? -32768 : v > 32767 ? 32767 : v;
 }
-int32_t ql_acc_pairs16(const ql_layer *L, size_t i, size_t j)
+static int64_t raw_pairs16(const uint8_t *x, const int8_t *w,
+                           size_t from, size_t to)
 {
-    const uint8_t *x = L->x + i * L->k;
-    const int8_t *w = L->w + j * L->k;
-    int64_t raw = 0, row = 0, col = 0;
-    int64_t zx = L->x_q.zero_point, zw = L->w_q.zero_point;
-    for (size_t kk = 0; kk < L->k; kk += 2) {
+    int64_t raw = 0;
+    for (size_t kk = from; kk < to; kk += 2) {
         int32_t pair = x[kk] * w[kk];
-        if (kk + 1 < L->k)
+        if (kk + 1 < to)
             pair += x[kk + 1] * w[kk + 1];
         raw += ql_sat16(pair);
     }
+    return raw;
+}
+
+int32_t ql_acc_pairs16_split(const ql_layer *L, size_t i, size_t j,
+                             size_t split)
+{
+    const uint8_t *x = L->x + i * L->k;
+    const int8_t *w = L->w + j * L->k;
+    int64_t raw = raw_pairs16(x, w, 0, split)
+                  + raw_pairs16(x, w, split, L->k);
+    int64_t row = 0, col = 0;
+    int64_t zx = L->x_q.zero_point, zw = L->w_q.zero_point;
     for (size_t kk = 0; kk < L->k; kk++) {
         row += x[kk];
         col += w[kk];
     }
     return ql_wrap_i32(raw - zw * row - zx * (col - zw * (int64_t)L->k));
+}
+
+int32_t ql_acc_pairs16(const ql_layer *L, size_t i, size_t j)
+{
+    return ql_acc_pairs16_split(L, i, j, L->k);
 }
 float ql_multiplier_qnnpack(float sx, float sw, float sy)
 {
@@ -235,6 +251,44 @@ static void run_fbgemm(const ql_layer *L, uint8_t *y)
 static void run_fbgemm_avx2(const ql_layer *L, uint8_t *y)
 {
     fbgemm_requantize(L, y, ql_acc_pairs16);
+}
+static int32_t acc_onednn_avx2(const ql_layer *L, size_t i, size_t j)
+{
+    size_t split = L->k > 256 && L->k < 768 ? (L->k + 1) / 2 : L->k;
+    return ql_acc_pairs16_split(L, i, j, split);
+}
+static const char *onednn_refuses(const ql_layer *L)
+{
+    return L->w_q.zero_point != 0
+           ? "oneDNN only supports symmetric weights (zero point 0)"
+           : NULL;
+}
+static void onednn_requantize(const ql_layer *L, uint8_t *y,
+                              int32_t (*acc)(const ql_layer *,
+                                             size_t, size_t))
+{
+    float sx = L->x_q.scale, sw = L->w_q.scale;
+    float mult = ql_multiplier_onednn(sx, sw, L->y_q.scale);
+    float bscale = (float)(1.0 / (double)sx) * (float)(1.0 / (double)sw);
+    for (size_t i = 0; i < L->m; i++)
+        for (size_t j = 0; j < L->n; j++) {
+            float d = (float)acc(L, i, j);
+            if (L->bias)
+                d = d + L->bias[j] * bscale;
+            d = d * mult + (float)L->y_q.zero_point;
+            d = d < 0.0f ? 0.0f : d > 255.0f ? 255.0f : d;
+            y[i * L->n + j] = (uint8_t)ql_round_half_even(d);
+        }
+}
+
+static void run_onednn(const ql_layer *L, uint8_t *y)
+{
+    onednn_requantize(L, y, acc_int32);
+}
+
+static void run_onednn_avx2(const ql_layer *L, uint8_t *y)
+{
+    onednn_requantize(L, y, acc_onednn_avx2);
 }
 enum { BIG_LIMBS = 16 };             /* 512 bits: see the bound above */
 typedef struct { uint32_t limb[BIG_LIMBS]; } big;
@@ -321,13 +375,17 @@ static void run_exact(const ql_layer *L, uint8_t *y)
 }
 static const ql_engine engine_table[] = {
     { "qnnpack", "PyTorch 1.13 QNNPACK: int32 bias, fl(fl(Sw*Sx)*fl(1/Sy))",
-      run_qnnpack },
+      run_qnnpack, NULL },
     { "fbgemm", "FBGEMM, exact int32 accumulation (AVX512-VNNI), float bias",
-      run_fbgemm },
+      run_fbgemm, NULL },
     { "fbgemm-avx2", "FBGEMM with vpmaddubsw: u8*s8 pairs saturate to int16",
-      run_fbgemm_avx2 },
+      run_fbgemm_avx2, NULL },
+    { "onednn", "oneDNN 2.7 via ideep: reciprocal scales, clamp in float",
+      run_onednn, onednn_refuses },
+    { "onednn-avx2", "oneDNN without VNNI: u8*s8 pairs saturate to int16",
+      run_onednn_avx2, onednn_refuses },
     { "exact", "exact rational rne((Sx*Sw*acc + b)/Sy), no wrap, no float",
-      run_exact },
+      run_exact, NULL },
 };
 
 const ql_engine *ql_engines(size_t *count)
@@ -344,6 +402,12 @@ const ql_engine *ql_find_engine(const char *name)
         if (strcmp(e[i].name, name) == 0)
             return &e[i];
     return NULL;
+}
+float ql_multiplier_onednn(float sx, float sw, float sy)
+{
+    float src = (float)(1.0 / (double)sx), wei = (float)(1.0 / (double)sw);
+    float dst = (float)(1.0 / (double)sy);
+    return dst / (src * wei);
 }
 static double clamp_u8_double(double v)
 {
@@ -404,6 +468,7 @@ void ql_reader_init(ql_reader *r, FILE *in, const char *name)
     r->c = getc(in);
     r->tok[0] = '\0';
     r->tok_line = 0;
+    r->start_line = 0;
     r->err[0] = '\0';
 }
 static int fail(ql_reader *r, long line, const char *fmt, ...)
@@ -542,6 +607,7 @@ int ql_read_layer(ql_reader *r, ql_layer *L)
     if (strcmp(r->tok, "layer") != 0)
         return fail(r, r->tok_line, "expected 'layer', found '%s'",
                     r->tok);
+    r->start_line = r->tok_line;
     static const char *const dim_name[3] = { "M", "K", "N" };
     for (int d = 0; d < 3; d++)
         if (required(r, read_int(r, dim_name[d], 1, QL_MAX_DIM, &v[d]),
@@ -688,22 +754,31 @@ int ql_read_observation(ql_reader *r, ql_scheme *sc, float **v,
         sc->dtype = QL_QINT8;
     else
         return fail(r, line, "expected quint8 or qint8, found '%s'", r->tok);
+    if (sc->symmetric && sc->reduce_range && sc->dtype == QL_QUINT8)
+        return fail(r, line, "PyTorch cannot reduce the range of a "
+                    "symmetric quint8 observer");
     if ((t = next_token(r)) < 0)
         return t;
     if (t == 0 || r->tok_line != line)
         return fail(r, line, "missing count");
     if (parse_int(r, "count", 0, QL_MAX_ELEMS, &count) < 0)
         return -1;
+    if (read_line_values(r, line, (size_t)count, v) < 0)
+        return -1;
     *n = (size_t)count;
-    if (!(*v = malloc((*n ? *n : 1) * sizeof **v)))
+    return 1;
+}
+static int read_line_values(ql_reader *r, long line, size_t n, float **v)
+{
+    if (!(*v = malloc((n ? n : 1) * sizeof **v)))
         return fail(r, line, "out of memory");
-    for (size_t i = 0; i < *n; i++) {
-        t = read_float(r, "value", &(*v)[i]);
+    for (size_t i = 0; i < n; i++) {
+        int t = read_float(r, "value", &(*v)[i]);
         if (t > 0 && r->tok_line != line)
-            t = 0;
-        if (t <= 0) {
-            if (t == 0)
-                fail(r, line, "expected %zu values, found %zu", *n, i);
+            t = fail(r, line, "expected %zu values, found %zu", n, i);
+        else if (t == 0)
+            t = fail(r, line, "expected %zu values, found %zu", n, i);
+        if (t < 0) {
             free(*v);
             *v = NULL;
             return -1;
@@ -712,8 +787,36 @@ int ql_read_observation(ql_reader *r, ql_scheme *sc, float **v,
     if (!rest_of_line_is_empty(r)) {
         free(*v);
         *v = NULL;
-        return fail(r, line, "more than %zu values", *n);
+        return fail(r, line, "more than %zu values", n);
     }
+    return 1;
+}
+int ql_read_quantize(ql_reader *r, ql_dtype *t, ql_qparams *p, float **v,
+                     size_t *n)
+{
+    long z, count, line;
+    int k = next_token(r);
+    *v = NULL;
+    if (k <= 0)
+        return k;
+    line = r->tok_line;
+    if (strcmp(r->tok, "quint8") != 0 && strcmp(r->tok, "qint8") != 0)
+        return fail(r, line, "expected quint8 or qint8, found '%s'",
+                    r->tok);
+    *t = strcmp(r->tok, "quint8") == 0 ? QL_QUINT8 : QL_QINT8;
+    if (required(r, read_scale(r, "scale", &p->scale), "scale") < 0
+        || required(r, read_int(r, "zero point", *t == QL_QUINT8 ? 0 : -128,
+                                *t == QL_QUINT8 ? 255 : 127, &z),
+                    "zero point") < 0
+        || required(r, read_int(r, "count", 0, QL_MAX_ELEMS, &count),
+                    "count") < 0)
+        return -1;
+    if (r->tok_line != line)
+        return fail(r, line, "a quantize case must fit on one line");
+    p->zero_point = (int32_t)z;
+    if (read_line_values(r, line, (size_t)count, v) < 0)
+        return -1;
+    *n = (size_t)count;
     return 1;
 }
 int ql_read_outputs(ql_reader *r, size_t n, uint8_t *y)

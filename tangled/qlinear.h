@@ -29,6 +29,7 @@ typedef struct ql_engine {
     const char *name;
     const char *summary;
     void (*run)(const ql_layer *L, uint8_t *y);
+    const char *(*refuses)(const ql_layer *L);  /* NULL: takes all */
 } ql_engine;
 typedef struct {
     FILE       *in;
@@ -37,6 +38,7 @@ typedef struct {
     int         c;                    /* look-ahead character */
     char        tok[QL_MAX_TOKEN + 1];
     long        tok_line;             /* line of [[tok]] */
+    long        start_line;           /* where the last item began */
     char        err[QL_MAX_TOKEN + 160];
 } ql_reader;
 typedef struct {
@@ -62,6 +64,8 @@ int64_t ql_acc_four_terms(const ql_layer *L, size_t i, size_t j);
 int32_t ql_wrap_i32(int64_t v);
 int32_t ql_sat16(int32_t v);
 int32_t ql_acc_pairs16(const ql_layer *L, size_t i, size_t j);
+int32_t ql_acc_pairs16_split(const ql_layer *L, size_t i, size_t j,
+                             size_t split);
 float ql_multiplier_qnnpack(float sx, float sw, float sy);
 float ql_multiplier_fbgemm(float sx, float sw, float sy);
 uint8_t ql_requantize_x86(float v, int32_t zy);
@@ -69,6 +73,7 @@ int32_t ql_qnnpack_bias(float b, float sx, float sw);
 float ql_fbgemm_bias(float b, float sx, float sw);
 const ql_engine *ql_engines(size_t *count);
 const ql_engine *ql_find_engine(const char *name);
+float ql_multiplier_onednn(float sx, float sw, float sy);
 void ql_forum_question(const ql_layer *L, double *y);
 void ql_forum_answer2(const ql_layer *L, double *y);
 void ql_forum_answer3(const ql_layer *L, double *y);
@@ -77,6 +82,8 @@ int ql_read_layer(ql_reader *r, ql_layer *L);
 void ql_layer_free(ql_layer *L);
 int ql_read_observation(ql_reader *r, ql_scheme *sc, float **v,
                         size_t *n);
+int ql_read_quantize(ql_reader *r, ql_dtype *t, ql_qparams *p, float **v,
+                     size_t *n);
 int ql_read_outputs(ql_reader *r, size_t n, uint8_t *y);
 int ql_compare_corpus(const char *layers, const char *expected,
                       ql_run_fn run, unsigned flags, ql_corpus_stats *st);

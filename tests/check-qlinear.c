@@ -23,6 +23,16 @@ static uint32_t test_rand(uint32_t *s)
 #endif
 typedef ql_corpus_stats corpus_stats;
 
+static FILE *open_data(const char *file)
+{
+    const char *dir = getenv("QL_TEST_DATA");
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s", dir ? dir : QL_TEST_DATA, file);
+    FILE *f = fopen(path, "r");
+    ck_assert_msg(f != NULL, "cannot open %s", path);
+    return f;
+}
+
 static corpus_stats compare_corpus(const char *layers,
                                    const char *expected, ql_run_fn run,
                                    unsigned flags)
@@ -320,15 +330,114 @@ START_TEST(test_forum_functions)
     ck_assert(nearbyint(y[0]) == 59.0 && nearbyint(y[1]) == 253.0);
 }
 END_TEST
-START_TEST(test_qnnpack_matches_pytorch)
+static const struct {
+    const char *engine, *layers, *expected;
+    size_t min_layers;
+} truth[] = {
+    { "qnnpack", "qnnpack/observed-layers.txt",
+      "qnnpack/observed-expected.txt", 1000 },
+    { "qnnpack", "qnnpack/ties-layers.txt", "qnnpack/ties-expected.txt", 500 },
+    { "qnnpack", "qnnpack/extremes-layers.txt",
+      "qnnpack/extremes-expected.txt", 100 },
+    { "onednn-avx2", "onednn/observed-layers.txt",
+      "onednn/observed-expected.txt", 400 },
+    { "fbgemm", "fbgemm/mixed-layers.txt", "fbgemm/mixed-vnni-expected.txt",
+      500 },
+    { "fbgemm-avx2", "fbgemm/mixed-layers.txt",
+      "fbgemm/mixed-avx2-expected.txt", 500 },
+    { "fbgemm", "fbgemm/observed-layers.txt",
+      "fbgemm/observed-vnni-expected.txt", 200 },
+    { "fbgemm-avx2", "fbgemm/observed-layers.txt",
+      "fbgemm/observed-avx2-expected.txt", 200 },
+    { "fbgemm", "fbgemm/observed-reduce-range-layers.txt",
+      "fbgemm/observed-reduce-range-vnni-expected.txt", 200 },
+    { "fbgemm-avx2", "fbgemm/observed-reduce-range-layers.txt",
+      "fbgemm/observed-reduce-range-avx2-expected.txt", 200 },
+};
+
+START_TEST(test_engine_matches_ground_truth)
 {
-    corpus_stats st = compare_corpus("qnnpack-layers.txt",
-                                     "qnnpack-expected.txt",
-                                     ql_find_engine("qnnpack")->run, 0);
-    ck_assert_msg(st.layers >= 300, "only %zu layers", st.layers);
-    ck_assert_msg(st.bad_outputs == 0,
-                  "%zu outputs differ; first in layer %zu: %s",
-                  st.bad_outputs, st.first_bad, st.detail);
+    corpus_stats st = compare_corpus(truth[_i].layers, truth[_i].expected,
+                                     ql_find_engine(truth[_i].engine)->run,
+                                     0);
+    ck_assert_msg(st.layers >= truth[_i].min_layers, "%s: only %zu layers",
+                  truth[_i].layers, st.layers);
+    ck_assert_msg(st.bad_outputs == 0, "%s on %s: %zu outputs differ; %s",
+                  truth[_i].engine, truth[_i].layers, st.bad_outputs,
+                  st.detail);
+}
+END_TEST
+static void run_onednn_where_no_pair_saturates(const ql_layer *L,
+                                               uint8_t *y)
+{
+    int saturates = 0;
+    for (size_t i = 0; i < L->m && !saturates; i++)
+        for (size_t j = 0; j < L->n && !saturates; j++)
+            saturates = ql_acc_pairs16_split(L, i, j, L->k)
+                        != ql_wrap_i32(ql_acc_exact(L, i, j))
+                     || ql_acc_pairs16_split(L, i, j, (L->k + 1) / 2)
+                        != ql_wrap_i32(ql_acc_exact(L, i, j));
+    ql_find_engine(saturates ? "onednn-avx2" : "onednn")->run(L, y);
+}
+
+START_TEST(test_onednn_exact_row)
+{
+    corpus_stats st = compare_corpus("onednn/observed-layers.txt",
+                                     "onednn/observed-expected.txt",
+                                     run_onednn_where_no_pair_saturates, 0);
+    ck_assert_msg(st.bad_outputs == 0, "%s", st.detail);
+}
+END_TEST
+START_TEST(test_observers_match_pytorch)
+{
+    FILE *in = open_data("observers.txt"), *ex = open_data(
+        "observers-expected.txt");
+    ql_reader r;
+    ql_scheme sc;
+    float *v;
+    size_t n, cases = 0;
+    double want_s;
+    long want_z;
+    ql_reader_init(&r, in, "observers.txt");
+    while (ql_read_observation(&r, &sc, &v, &n) > 0) {
+        ql_qparams p = ql_observe(sc, v, n);
+        ck_assert_int_eq(fscanf(ex, "%lf %ld", &want_s, &want_z), 2);
+        ck_assert_msg(p.scale == (float)want_s && p.zero_point == want_z,
+                      "case %zu: got %.9g %d, want %.9g %ld", cases + 1,
+                      (double)p.scale, (int)p.zero_point, want_s, want_z);
+        free(v);
+        cases++;
+    }
+    ck_assert_msg(r.err[0] == '\0', "%s", r.err);
+    ck_assert_uint_ge(cases, 2000);
+    fclose(in);
+    fclose(ex);
+}
+END_TEST
+START_TEST(test_quantize_matches_pytorch)
+{
+    FILE *in = open_data("quantize.txt"), *ex = open_data(
+        "quantize-expected.txt");
+    ql_reader r;
+    ql_dtype t;
+    ql_qparams p;
+    float *v;
+    size_t n, values = 0;
+    long want;
+    ql_reader_init(&r, in, "quantize.txt");
+    while (ql_read_quantize(&r, &t, &p, &v, &n) > 0) {
+        for (size_t i = 0; i < n; i++, values++) {
+            ck_assert_int_eq(fscanf(ex, "%ld", &want), 1);
+            ck_assert_msg(ql_quantize(v[i], p, t) == want,
+                          "value %.9g: got %d, want %ld", (double)v[i],
+                          (int)ql_quantize(v[i], p, t), want);
+        }
+        free(v);
+    }
+    ck_assert_msg(r.err[0] == '\0', "%s", r.err);
+    ck_assert_uint_ge(values, 10000);
+    fclose(in);
+    fclose(ex);
 }
 END_TEST
 static void run_answer3(const ql_layer *L, uint8_t *y)
@@ -343,11 +452,11 @@ static void run_answer3(const ql_layer *L, uint8_t *y)
 
 START_TEST(test_double_is_not_enough)
 {
-    corpus_stats a3 = compare_corpus("qnnpack-layers.txt",
-                                     "qnnpack-expected.txt", run_answer3,
-                                     QL_SKIP_BIAS);
-    corpus_stats ex = compare_corpus("qnnpack-layers.txt",
-                                     "qnnpack-expected.txt",
+    corpus_stats a3 = compare_corpus("qnnpack/ties-layers.txt",
+                                     "qnnpack/ties-expected.txt",
+                                     run_answer3, QL_SKIP_BIAS);
+    corpus_stats ex = compare_corpus("qnnpack/ties-layers.txt",
+                                     "qnnpack/ties-expected.txt",
                                      ql_find_engine("exact")->run, 0);
     ck_assert_msg(a3.bad_layers > 0, "answer 3 never differs");
     ck_assert_msg(ex.bad_layers > 0, "exact never differs");
@@ -408,8 +517,12 @@ static Suite *qlinear_suite(void)
     tcase_add_test(tc, test_forum_functions);
     suite_add_tcase(s, tc);
     tc = tcase_create("ground truth");
-    tcase_set_timeout(tc, 60);
-    tcase_add_test(tc, test_qnnpack_matches_pytorch);
+    tcase_set_timeout(tc, 120);
+    tcase_add_loop_test(tc, test_engine_matches_ground_truth, 0,
+                        (int)(sizeof truth / sizeof truth[0]));
+    tcase_add_test(tc, test_onednn_exact_row);
+    tcase_add_test(tc, test_observers_match_pytorch);
+    tcase_add_test(tc, test_quantize_matches_pytorch);
     tcase_add_test(tc, test_double_is_not_enough);
     suite_add_tcase(s, tc);
     return s;
