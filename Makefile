@@ -30,7 +30,7 @@ DATA := tests/data
 CORPUS := $(shell find $(DATA) -name "*.txt" 2>/dev/null)
 
 .PHONY: all help deps tangle demo check check-suite check-tangle \
-        check-roots check-docs golden clean
+        check-roots check-docs golden crosscheck clean
 all: build/qlinear docs/qlinear.pdf docs/qlinear.html build/forum.txt
 
 help:
@@ -38,7 +38,8 @@ help:
 	@echo "make check       run every Check test and the consistency checks"
 	@echo "make tangle      copy the freshly tangled C into tangled/ and tests/ (commit them)"
 	@echo "make demo        run 'build/qlinear forum'"
-	@echo "make golden      regenerate tests/data with real PyTorch (needs python3-torch)"
+	@echo "make golden      regenerate tests/data with real PyTorch (installs python3-torch)"
+	@echo "make crosscheck  fresh corpora from real PyTorch (new seed, or SEED=n), then all tests"
 	@echo "make deps        install missing Debian packages: $(DEBS)"
 	@echo "make clean       remove build/"
 	@echo "Outputs: build/qlinear, docs/qlinear.pdf, docs/qlinear.html"
@@ -146,6 +147,20 @@ check-docs: docs/qlinear.pdf docs/qlinear.html
 golden:
 	$(MAKE) deps EXTRA_DEBS="$(GOLDEN_DEBS)"
 	/usr/bin/python3 tests/golden.py $(DATA)
+
+# Fresh corpora from the PyTorch on this machine, with a new seed (or
+# SEED=n), then the whole suite against them.  oneDNN accumulates
+# exactly on VNNI CPUs and in saturating pairs elsewhere.
+crosscheck: build/check-qlinear
+	$(MAKE) --no-print-directory deps EXTRA_DEBS="$(GOLDEN_DEBS)"
+	seed=$${SEED:-$$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}; \
+	echo "crosscheck: seed $$seed"; \
+	rm -rf build/crosscheck; mkdir -p build/crosscheck; \
+	/usr/bin/python3 tests/golden.py --seed $$seed build/crosscheck; \
+	cp -r $(DATA)/fbgemm build/crosscheck/; \
+	if grep -qwE 'avx512_vnni|avx_vnni' /proc/cpuinfo; then \
+	  export QL_ONEDNN_ENGINE=onednn; fi; \
+	QL_TEST_DATA=$(CURDIR)/build/crosscheck build/check-qlinear
 
 clean:
 	rm -rf build
