@@ -9,7 +9,7 @@ NW := qlinear.nw
 
 # The one list of Debian packages the build needs (`make deps` installs
 # what is missing).  python3-torch is needed only to regenerate golden data.
-DEBS := make gcc noweb pandoc check pkg-config \
+DEBS := make gcc noweb pandoc check pkg-config gnuplot-nox \
         texlive-latex-base texlive-latex-recommended \
         texlive-fonts-recommended lmodern
 GOLDEN_DEBS := python3-torch python3-numpy
@@ -22,7 +22,9 @@ QL_CFLAGS := -std=c11 -Wall -Wextra -Wpedantic -Werror \
 LDLIBS := -lm
 
 # Root chunks of qlinear.nw and where their committed copies live.
-ROOTS := qlinear.h qlinear.c main.c bookdata.c check-qlinear.c
+FIGS := grid error algebra tie pairs disagree
+ROOTS := qlinear.h qlinear.c main.c bookdata.c check-qlinear.c \
+         $(FIGS:%=%.gp)
 SRC := build/src
 COMMITTED := tangled/qlinear.h tangled/qlinear.c tangled/main.c \
              tangled/bookdata.c tests/check-qlinear.c
@@ -30,8 +32,10 @@ DATA := tests/data
 CORPUS := $(shell find $(DATA) -name "*.txt" 2>/dev/null)
 
 .PHONY: all help deps tangle demo check check-suite check-tangle \
-        check-roots check-docs golden crosscheck clean
-all: build/qlinear docs/qlinear.pdf docs/qlinear.html build/forum.txt
+        check-roots check-docs golden crosscheck check-html clean
+FIGURES := $(FIGS:%=figures/%.pdf) $(FIGS:%=figures/%.svg)
+all: build/qlinear $(FIGURES) docs/qlinear.pdf docs/qlinear.html \
+     build/forum.txt
 
 help:
 	@echo "make             install missing Debian packages, build, render the book, run the demo"
@@ -40,6 +44,7 @@ help:
 	@echo "make demo        run 'build/qlinear forum'"
 	@echo "make golden      regenerate tests/data with real PyTorch (installs python3-torch)"
 	@echo "make crosscheck  fresh corpora from real PyTorch (new seed, or SEED=n), then all tests"
+	@echo "make check-html  open the HTML in headless chromium and check images, links, MathML"
 	@echo "make deps        install missing Debian packages: $(DEBS)"
 	@echo "make clean       remove build/"
 	@echo "Outputs: build/qlinear, docs/qlinear.pdf, docs/qlinear.html"
@@ -98,7 +103,15 @@ build/qlinear.tex: $(NW) | deps
 # A reproducible PDF: dates come from the last commit, not the clock.
 export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 export FORCE_SOURCE_DATE := 1
-docs/qlinear.pdf: build/qlinear.tex $(GEN)
+# --- figures: one gnuplot script per figure, drawn as PDF and as SVG ---
+figures/%.pdf: $(SRC)/%.gp build/gen/numbers.tex
+	gnuplot -e "set terminal pdfcairo size 6in,2.6in font 'Helvetica,9'; \
+	  set output '$@'" $<
+figures/%.svg: $(SRC)/%.gp build/gen/numbers.tex
+	gnuplot -e "set terminal svg size 760,330 font 'Helvetica,12' \
+	  background rgb 'white'; set output '$@'" $<
+
+docs/qlinear.pdf: build/qlinear.tex $(GEN) $(FIGS:%=figures/%.pdf)
 	cd build && for pass in 1 2 3; do \
 	  pdflatex -interaction=nonstopmode -halt-on-error qlinear.tex \
 	    > pdflatex.out || { tail -40 pdflatex.out; exit 1; }; \
@@ -110,8 +123,9 @@ build/qlinear.pandoc.tex: $(NW) docs/nw2pandoc.awk | deps
 	awk -f docs/nw2pandoc.awk pass=1 build/qlinear.markup \
 	    pass=2 build/qlinear.markup > $@
 docs/qlinear.html: build/qlinear.pandoc.tex $(GEN) \
-                   docs/qlinear.css
+                   docs/qlinear.css $(FIGS:%=figures/%.svg)
 	cd build && pandoc -f latex -t html5 -s --mathml --toc --number-sections \
+	  --default-image-extension=svg \
 	  --css qlinear.css --metadata lang=en \
 	  --metadata pagetitle=qlinear -o ../$@ qlinear.pandoc.tex
 
@@ -119,6 +133,20 @@ build/forum.txt: build/qlinear
 	build/qlinear forum | tee $@
 demo: build/qlinear
 	build/qlinear forum
+
+# --- the HTML in a real browser ------------------------------------------
+PLAYWRIGHT := playwright-core@1.65.1
+build/npm/node_modules/playwright-core: | deps
+	$(MAKE) --no-print-directory deps EXTRA_DEBS="chromium \
+	  $$(command -v node >/dev/null || echo nodejs npm)"
+	mkdir -p build/npm
+	npm install --silent --no-save --no-audit --no-fund \
+	  --prefix build/npm $(PLAYWRIGHT)
+# (ES modules find their packages next to the script, so it runs from
+# build/npm.)
+check-html: docs/qlinear.html build/npm/node_modules/playwright-core
+	cp tests/check-html.mjs build/npm/
+	node build/npm/check-html.mjs docs/qlinear.html build/html-first-screen.png
 
 # --- checks ------------------------------------------------------------
 # The Check suite runs last, so its summary is the last line printed.

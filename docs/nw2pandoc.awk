@@ -34,6 +34,12 @@ function link(name) {
     return "\\hyperlink{" slug(name) "}{" showname(name) "}"
 }
 
+# Equations: pandoc numbers none, so we number them here and turn each
+# \ref{eq:...} into a link to an anchor placed before the equation.
+pass == 1 && /^@text / && index($0, "\\begin{equation}") { neq++ }
+pass == 1 && /^@text / && match($0, /\\label\{eq:[^}]*\}/) {
+    lab = substr($0, RSTART + 7, RLENGTH - 8); eqlabel[neq] = lab; eqnum[lab] = neq
+}
 pass == 1 && /^@defn / {
     name = substr($0, 7)
     if (!(name in nameid)) { nameid[name] = ++nnames; names[nnames] = name }
@@ -74,7 +80,7 @@ pass == 1 { next }
     else if (t ~ /^\\(noweboptions|pagestyle)/) dropline = 1
     else if (t ~ /^\\nowebchunks/) chunklist()
     else if (t ~ /^\\nowebindex/) identlist()
-    else printf "%s", t
+    else printf "%s", equations(t)
     next
 }
 /^@nl/ {
@@ -101,6 +107,21 @@ pass == 1 { next }
     else printf "Root chunk: written to the file %s.", plainname(cur)
     print "\n\\end{small}\n"
     next
+}
+function equations(t,    lab) {
+    if (index(t, "\\begin{equation}")) {
+        seq++
+        sub(/\\begin\{equation\}/, "\\hypertarget{eq:" eqlabel[seq] "}{}\n\\[", t)
+    }
+    gsub(/\\label\{eq:[^}]*\}/, "", t)
+    if (index(t, "\\end{equation}"))
+        sub(/\\end\{equation\}/, "\\qquad\\text{(" seq ")}\\]", t)
+    while (match(t, /\\ref\{eq:[^}]*\}/)) {
+        lab = substr(t, RSTART + 5, RLENGTH - 6)
+        t = substr(t, 1, RSTART - 1) "\\hyperlink{eq:" lab "}{" eqnum[lab] "}" \
+            substr(t, RSTART + RLENGTH)
+    }
+    return t
 }
 function chunklist(   i, n, sorted) {
     n = 0

@@ -196,6 +196,7 @@ static int show_multiplier_example(float sx, float sw, float sy,
     return 0;
 }
 static void double_example(void);
+static double tie_acc, tie_double, tie_float;
 static const char *data_dir;
 
 static void corpus_path(char *buf, size_t size, const char *corpus,
@@ -433,6 +434,7 @@ static void corpus_numbers(const char *out_dir)
         for (int c = 0; c < 3; c++)
             st[k][c] = compare(table_corpus[c], candidate[k].run,
                                candidate[k].flags);
+    FILE *f;
     ql_corpus_stats q[3], od;
     size_t outputs = 0;
     for (int c = 0; c < 3; c++) {
@@ -453,7 +455,12 @@ static void corpus_numbers(const char *out_dir)
     def("AnsTiesAThree", "%zu", st[2][1].bad_layers);
     def("AnsObservedAThree", "%zu", st[2][0].bad_layers);
     def("AnsTiesExact", "%zu", st[6][1].bad_layers);
-    FILE *f = open_out(out_dir, "disagree-table.tex");
+    f = open_out(out_dir, "fig-disagree.dat");
+    for (size_t k = 0; k < NC; k++)
+        fprintf(f, "\"%s\" %zu %zu %zu\n", candidate[k].label,
+                st[k][0].bad_layers, st[k][1].bad_layers, st[k][2].bad_layers);
+    fclose(f);
+    f = open_out(out_dir, "disagree-table.tex");
     disagree_table(f, st, NC);
     fclose(f);
     f = open_out(out_dir, "disagree-examples.tex");
@@ -495,6 +502,9 @@ static void double_example(void)
                     (double)a * ((double)L.x_q.scale * L.w_q.scale) / L.y_q.scale);
                 def("DblAnswer", "%d", a3[o]);
                 def("DblValueF", "%.9g", (double)((float)ql_wrap_i32(a) * m));
+                tie_acc = (double)a;
+                tie_double = (double)a * ((double)L.x_q.scale * L.w_q.scale) / L.y_q.scale;
+                tie_float = (double)((float)ql_wrap_i32(a) * m);
                 def("DblQnnpack", "%d", q[o]);
                 def("DblTorch", "%d", want[o]);
                 def("DblExact", "%d", ex[o]);
@@ -601,6 +611,101 @@ static void fbgemm_table(const char *out_dir)
     fputs("\\bottomrule\n\\end{tabular}\n", f);
     fclose(f);
 }
+static void grid_data(const char *dir)
+{
+    const ql_layer *L = ql_forum_layer();
+    static const float in[2] = { -2.1787893772125244f, 0.5684312582015991f };
+    FILE *f = open_out(dir, "fig-grid-levels.dat");
+    for (int q = 0; q <= 255; q++)
+        fprintf(f, "%d %.9g\n", q, (double)ql_dequantize(q, L->x_q));
+    fclose(f);
+    f = open_out(dir, "fig-grid-marks.dat");
+    fprintf(f, "%.9g 1.2 \"0.0 is code Z = %d\"\n", 0.0,
+            (int)L->x_q.zero_point);
+    for (int i = 0; i < 2; i++)
+        fprintf(f, "%.9g %s \"x_%d = %.4f -> code %d\"\n", (double)in[i],
+                i ? "1.9" : "1.9", i, (double)in[i],
+                (int)ql_quantize(in[i], L->x_q, QL_QUINT8));
+    fclose(f);
+}
+static void error_data(const char *dir)
+{
+    const ql_layer *L = ql_forum_layer();
+    FILE *f = open_out(dir, "fig-error.dat");
+    for (int i = 0; i <= 4000; i++) {
+        float r = -3.0f + 4.5f * (float)i / 4000.0f;
+        float back = ql_dequantize(ql_quantize(r, L->x_q, QL_QUINT8),
+                                   L->x_q);
+        fprintf(f, "%.9g %.9g\n", (double)r, (double)(back - r));
+    }
+    fclose(f);
+}
+static void algebra_data(const char *dir)
+{
+    const ql_layer *L = ql_forum_layer();
+    long long zx = L->x_q.zero_point, zw = L->w_q.zero_point, t[2][6];
+    for (size_t j = 0; j < 2; j++) {
+        long long raw = 0, row = 0, col = 0, wrong = 0;
+        for (size_t k = 0; k < 2; k++) {
+            raw += (long long)L->x[k] * L->w[2 * j + k];
+            row += L->x[k];
+            col += L->w[2 * j + k];
+            wrong += (L->x[k] - zx - zw) * L->w[2 * j + k];
+        }
+        long long terms[6] = { raw, -zw * row, -zx * col,
+                               (long long)L->k * zx * zw, 0, wrong };
+        terms[4] = terms[0] + terms[1] + terms[2] + terms[3];
+        memcpy(t[j], terms, sizeof terms);
+    }
+    static const char *const label[6] = {
+        "sum x w", "-Z_w sum x", "-Z_x sum w", "K Z_x Z_w",
+        "accumulator", "question's" };
+    FILE *f = open_out(dir, "fig-algebra.dat");
+    for (int i = 0; i < 6; i++)
+        fprintf(f, "\"%s\" %lld %lld\n", label[i], t[0][i], t[1][i]);
+    fclose(f);
+}
+static void tie_data(const char *dir)
+{
+    double tie = floor(tie_double) + 0.5;
+    float t = (float)tie, ulp = nextafterf(t, INFINITY) - t;
+    FILE *f = open_out(dir, "fig-tie-grid.dat");
+    for (int i = -4; i <= 4; i++)
+        fprintf(f, "%d\n", i);
+    fclose(f);
+    f = open_out(dir, "fig-tie-marks.dat");
+    fprintf(f, "%.6f 1 \"float32 fl(fl(a)M) = %.9g -> %.0f\"\n",
+            (tie_float - tie) / ulp, tie_float,
+            (double)ql_round_half_even((float)tie_float));
+    fprintf(f, "%.6f 2 \"double a S_x S_w / S_y = %.10f -> %.0f\"\n",
+            (tie_double - tie) / ulp, tie_double, nearbyint(tie_double));
+    fclose(f);
+    def("TieAcc", "%.0f", tie_acc);
+    def("TieUlp", "%.3g", (double)ulp);
+}
+static void pairs_data(const char *dir)
+{
+    int lo = 255 * -128, hi = 255 * 127, rlo = 127 * -128, rhi = 127 * 127;
+    FILE *f = open_out(dir, "fig-pairs.dat");
+    fprintf(f, "# box\n%d %d\n%d %d\n%d %d\n%d %d\n%d %d\n\n\n", lo, lo,
+            hi, lo, hi, hi, lo, hi, lo, lo);
+    fprintf(f, "# saturates high\n%d %d\n%d %d\n%d %d\n%d %d\n\n\n",
+            32767 - hi, hi, hi, hi, hi, 32767 - hi, 32767 - hi, hi);
+    fprintf(f, "# saturates low\n%d %d\n%d %d\n%d %d\n%d %d\n\n\n",
+            -32768 - lo, lo, lo, lo, lo, -32768 - lo, -32768 - lo, lo);
+    fprintf(f, "# reduce_range\n%d %d\n%d %d\n%d %d\n%d %d\n%d %d\n",
+            rlo, rlo, rhi, rlo, rhi, rhi, rlo, rhi, rlo, rlo);
+    fclose(f);
+}
+
+static void figure_data(const char *dir)
+{
+    grid_data(dir);
+    error_data(dir);
+    algebra_data(dir);
+    tie_data(dir);
+    pairs_data(dir);
+}
 static void rounding_table(FILE *f)
 {
     static const float v[] = { 2.5f, -2.5f, 1.5f, -1.5f, 0.5f, -0.5f,
@@ -687,6 +792,7 @@ int main(int argc, char **argv)
     corpus_numbers(argv[2]);
     fbgemm_example();
     fbgemm_table(argv[2]);
+    figure_data(argv[2]);
     fclose(out);
     FILE *f = open_out(argv[2], "rounding-table.tex");
     rounding_table(f);
