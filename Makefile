@@ -9,7 +9,7 @@ NW := qlinear.nw
 
 # The one list of Debian packages the build needs (`make deps` installs
 # what is missing).  python3-torch is needed only to regenerate golden data.
-DEBS := make gcc noweb pandoc check pkg-config gnuplot-nox \
+DEBS := make gcc noweb pandoc check pkg-config gnuplot-nox poppler-utils \
         texlive-latex-base texlive-latex-recommended \
         texlive-fonts-recommended lmodern
 GOLDEN_DEBS := python3-torch python3-numpy
@@ -170,7 +170,11 @@ check-roots: | deps
 check-docs: docs/qlinear.pdf docs/qlinear.html
 	@! grep -E "undefined|multiply defined|Overfull .hbox" build/qlinear.log
 	@grep -q "<math" docs/qlinear.html
-	@echo "check-docs: PDF without undefined references; HTML with MathML"
+	@! pdffonts docs/qlinear.pdf | awk 'NR > 2 && $$(NF-4) != "yes"' | grep .
+	@for f in $(FIGS); do pdfinfo figures/$$f.pdf >/dev/null; \
+	  grep -q "<svg" figures/$$f.svg; done
+	@echo "check-docs: PDF without undefined references or overfull lines," \
+	  "all fonts embedded; HTML with MathML; $(words $(FIGS)) figures in PDF and SVG"
 
 golden:
 	$(MAKE) deps EXTRA_DEBS="$(GOLDEN_DEBS)"
