@@ -32,6 +32,7 @@ DATA := tests/data
 CORPUS := $(shell find $(DATA) -name "*.txt" 2>/dev/null)
 
 .PHONY: all help deps tangle demo check check-suite check-tangle \
+        check-bad-inputs check-sanitize check-valgrind check-matrix \
         check-roots check-docs golden crosscheck check-html clean
 FIGURES := $(FIGS:%=figures/%.pdf) $(FIGS:%=figures/%.svg)
 all: build/qlinear $(FIGURES) docs/qlinear.pdf docs/qlinear.html \
@@ -79,15 +80,19 @@ tangle: $(SRC)/.stamp
 	done
 
 # --- compiling -----------------------------------------------------------
-build/qlinear.o: $(SRC)/qlinear.c $(SRC)/qlinear.h
+# B is the output directory: build/ normally, another one for the
+# sanitizer, compiler-matrix and FMA builds (make B=... CC=... OPT=...).
+B ?= build
+$(B)/qlinear.o: $(SRC)/qlinear.c $(SRC)/qlinear.h
+	mkdir -p $(B)
 	$(CC) $(QL_CFLAGS) -c -o $@ $<
-build/qlinear: $(SRC)/main.c build/qlinear.o
-	$(CC) $(QL_CFLAGS) -o $@ $< build/qlinear.o $(LDLIBS)
-build/bookdata: $(SRC)/bookdata.c build/qlinear.o
-	$(CC) $(QL_CFLAGS) -o $@ $< build/qlinear.o $(LDLIBS)
-build/check-qlinear: $(SRC)/check-qlinear.c build/qlinear.o
+$(B)/qlinear: $(SRC)/main.c $(B)/qlinear.o
+	$(CC) $(QL_CFLAGS) -o $@ $< $(B)/qlinear.o $(LDLIBS)
+$(B)/bookdata: $(SRC)/bookdata.c $(B)/qlinear.o
+	$(CC) $(QL_CFLAGS) -o $@ $< $(B)/qlinear.o $(LDLIBS)
+$(B)/check-qlinear: $(SRC)/check-qlinear.c $(B)/qlinear.o
 	$(CC) $(QL_CFLAGS) -DQL_TEST_DATA='"$(CURDIR)/$(DATA)"' \
-	  $$(pkg-config --cflags check) -o $@ $< build/qlinear.o \
+	  $$(pkg-config --cflags check) -o $@ $< $(B)/qlinear.o \
 	  $$(pkg-config --libs check) $(LDLIBS)
 
 # --- the book ----------------------------------------------------------
@@ -134,6 +139,45 @@ build/forum.txt: build/qlinear
 demo: build/qlinear
 	build/qlinear forum
 
+# --- hard inputs: sanitizers, compilers, valgrind, fuzzing ----------------
+HARD_DEBS := clang libclang-rt-14-dev valgrind
+SAN_OPT := -O1 -g -fno-omit-frame-pointer \
+           -fsanitize=address,undefined -fno-sanitize-recover=all
+check-sanitize: $(SRC)/.stamp
+	$(MAKE) --no-print-directory deps EXTRA_DEBS="$(HARD_DEBS)"
+	for cc in gcc clang; do \
+	  $(MAKE) --no-print-directory B=build/san-$$cc CC=$$cc \
+	    OPT="$(SAN_OPT)" build/san-$$cc/qlinear build/san-$$cc/check-qlinear; \
+	  tests/run-all-engines.sh build/san-$$cc/qlinear build/san-$$cc/out; \
+	  tests/bad-inputs.sh build/san-$$cc/qlinear; \
+	  build/san-$$cc/check-qlinear; \
+	done
+check-valgrind: build/qlinear
+	$(MAKE) --no-print-directory deps EXTRA_DEBS="$(HARD_DEBS)"
+	QL_WRAP="valgrind -q --error-exitcode=3 --leak-check=full \
+	  --errors-for-leak-kinds=all" \
+	  tests/run-all-engines.sh build/qlinear build/valgrind-out small
+	tests/bad-inputs.sh "valgrind -q --error-exitcode=3 --leak-check=full \
+	  --errors-for-leak-kinds=all build/qlinear"
+
+# Every corpus through every engine with gcc and clang at three levels of
+# optimisation: the outputs must be identical, byte for byte.
+MATRIX := gcc:-O0 gcc:-O2 gcc:-O3_-march=native \
+          clang:-O0 clang:-O2 clang:-O3_-march=native
+check-matrix: $(SRC)/.stamp
+	$(MAKE) --no-print-directory deps EXTRA_DEBS="$(HARD_DEBS)"
+	for m in $(MATRIX); do \
+	  cc=$${m%%:*}; opt=$${m#*:}; d=build/m-$$cc$$(echo $$opt | tr -c 'a-zA-Z0-9\n' '_'); \
+	  $(MAKE) --no-print-directory B=$$d CC=$$cc OPT="$${opt//_/ }" \
+	    $$d/qlinear $$d/check-qlinear >/dev/null; \
+	  $$d/check-qlinear > $$d/check.log || { tail $$d/check.log; exit 1; }; \
+	  tests/run-all-engines.sh $$d/qlinear $$d/out; \
+	  echo "$$m: $$(cat $$d/out/* | md5sum | cut -c1-12)"; \
+	done | tee build/matrix.txt
+	@test $$(grep -E '^(gcc|clang):' build/matrix.txt | cut -d' ' -f2 \
+	  | sort -u | wc -l) = 1 \
+	  && echo "check-matrix: $(words $(MATRIX)) builds, identical outputs"
+
 # --- the HTML in a real browser ------------------------------------------
 PLAYWRIGHT := playwright-core@1.65.1
 build/npm/node_modules/playwright-core: | deps
@@ -150,8 +194,10 @@ check-html: docs/qlinear.html build/npm/node_modules/playwright-core
 
 # --- checks ------------------------------------------------------------
 # The Check suite runs last, so its summary is the last line printed.
-check: check-tangle check-roots check-docs
+check: check-tangle check-roots check-docs check-bad-inputs
 	$(MAKE) --no-print-directory check-suite
+check-bad-inputs: build/qlinear
+	tests/bad-inputs.sh build/qlinear
 check-suite: build/check-qlinear
 	build/check-qlinear
 

@@ -35,6 +35,11 @@ static FILE *open_input(const char *path, const char **name)
                 strerror(errno));
     return f;
 }
+static void fail_empty(ql_reader *r, const char *what)
+{
+    snprintf(r->err, sizeof r->err, "%s:%ld: no %s found", r->name,
+             r->line, what);
+}
 static int cmd_eval(const ql_engine *e, const char *path)
 {
     const char *name;
@@ -47,29 +52,28 @@ static int cmd_eval(const ql_engine *e, const char *path)
     ql_reader_init(&r, in, name);
     while ((t = ql_read_layer(&r, &L)) > 0) {
         uint8_t *y = malloc(L.m * L.n);
-        if (!y) {
-            fprintf(stderr, "qlinear: %s: out of memory\n", name);
-            ql_layer_free(&L);
-            return 2;
+        const char *why = !y ? "out of memory"
+                        : e->refuses ? e->refuses(&L) : NULL;
+        if (why) {
+            snprintf(r.err, sizeof r.err, "%s:%ld: engine %s: %s", name,
+                     r.start_line, e->name, why);
+            t = -1;
+        } else {
+            e->run(&L, y);
+            for (size_t i = 0; i < L.m * L.n; i++)
+                printf(i ? " %d" : "%d", y[i]);
+            putchar('\n');
         }
-        if (e->refuses && e->refuses(&L)) {
-            fflush(stdout);
-            fprintf(stderr, "qlinear: %s:%ld: engine %s: %s\n", name, r.start_line,
-                    e->name, e->refuses(&L));
-            free(y);
-            ql_layer_free(&L);
-            return 2;
-        }
-        e->run(&L, y);
-        for (size_t i = 0; i < L.m * L.n; i++)
-            printf(i ? " %d" : "%d", y[i]);
-        putchar('\n');
         free(y);
         ql_layer_free(&L);
+        if (t < 0)
+            break;
     }
     if (in != stdin)
         fclose(in);
-    if (t < 0) {
+    if (t == 0 && r.start_line == 0)
+        fail_empty(&r, "layer");
+    if (t < 0 || r.start_line == 0) {
         fflush(stdout);
         fprintf(stderr, "qlinear: %s\n", r.err);
         return 2;
@@ -99,14 +103,18 @@ static int cmd_observe(const char *path)
     if (!in)
         return 2;
     ql_reader_init(&r, in, name);
+    size_t seen = 0;
     while ((t = ql_read_observation(&r, &sc, &v, &n)) > 0) {
         ql_qparams p = ql_observe(sc, v, n);
         print_float(p.scale);
         printf(" %d\n", (int)p.zero_point);
         free(v);
+        seen++;
     }
     if (in != stdin)
         fclose(in);
+    if (t == 0 && seen == 0)
+        fail_empty(&r, "observation"), t = -1;
     if (t < 0) {
         fflush(stdout);
         fprintf(stderr, "qlinear: %s\n", r.err);
@@ -127,14 +135,18 @@ static int cmd_quantize(const char *path)
     if (!in)
         return 2;
     ql_reader_init(&r, in, name);
+    size_t seen = 0;
     while ((k = ql_read_quantize(&r, &t, &p, &v, &n)) > 0) {
         for (size_t i = 0; i < n; i++)
             printf(i ? " %d" : "%d", (int)ql_quantize(v[i], p, t));
         putchar('\n');
         free(v);
+        seen++;
     }
     if (in != stdin)
         fclose(in);
+    if (k == 0 && seen == 0)
+        fail_empty(&r, "quantize case"), k = -1;
     if (k < 0) {
         fflush(stdout);
         fprintf(stderr, "qlinear: %s\n", r.err);

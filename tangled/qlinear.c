@@ -541,14 +541,10 @@ static int required(ql_reader *r, int t, const char *what)
     return t == 0 ? fail(r, r->line, "missing %s at end of input", what)
                   : t;
 }
-static int read_float(ql_reader *r, const char *what, float *out)
+static int parse_float(ql_reader *r, const char *what, float *out)
 {
     char *end;
-    int t = next_token(r);
-    double d;
-    if (t <= 0)
-        return t;
-    d = strtod(r->tok, &end);
+    double d = strtod(r->tok, &end);
     if (*end != '\0' || end == r->tok)
         return fail(r, r->tok_line, "%s: expected a number, found '%s'",
                     what, r->tok);
@@ -557,6 +553,12 @@ static int read_float(ql_reader *r, const char *what, float *out)
                     what, r->tok);
     *out = (float)d;
     return 1;
+}
+
+static int read_float(ql_reader *r, const char *what, float *out)
+{
+    int t = next_token(r);
+    return t <= 0 ? t : parse_float(r, what, out);
 }
 
 static int read_scale(ql_reader *r, const char *what, float *out)
@@ -576,6 +578,16 @@ void ql_layer_free(ql_layer *L)
     L->w = NULL;
     L->bias = NULL;
 }
+static int is_keyword(const char *s)
+{
+    static const char *const word[] = { "layer", "input", "weight",
+                                        "bias", "output" };
+    for (size_t i = 0; i < sizeof word / sizeof word[0]; i++)
+        if (strcmp(s, word[i]) == 0)
+            return 1;
+    return 0;
+}
+
 static int looks_numeric(const char *s)
 {
     return isdigit((unsigned char)s[0])
@@ -652,13 +664,21 @@ int ql_read_layer(ql_reader *r, ql_layer *L)
             t = fail(r, r->tok_line, "out of memory");
             goto bad;
         }
-        for (size_t j = 0; j < L->n; j++)
-            if ((t = read_float(r, "bias value", &L->bias[j])) <= 0) {
+        for (size_t j = 0; j < L->n; j++) {
+            if ((t = next_token(r)) <= 0) {
                 if (t == 0)
-                    t = fail(r, r->line, "bias: expected %zu values, found %zu",
-                             L->n, j);
+                    t = fail(r, r->line, "bias: expected %zu values, found %zu "
+                             "before the end of input", L->n, j);
                 goto bad;
             }
+            if (is_keyword(r->tok)) {
+                t = fail(r, r->tok_line, "bias: expected %zu values, found %zu "
+                         "before '%s'", L->n, j, r->tok);
+                goto bad;
+            }
+            if ((t = parse_float(r, "bias value", &L->bias[j])) < 0)
+                goto bad;
+        }
         if ((t = next_token(r)) <= 0) {
             if (t == 0)
                 t = fail(r, r->line, "expected 'output', found end of input");
@@ -773,11 +793,11 @@ static int read_line_values(ql_reader *r, long line, size_t n, float **v)
     if (!(*v = malloc((n ? n : 1) * sizeof **v)))
         return fail(r, line, "out of memory");
     for (size_t i = 0; i < n; i++) {
-        int t = read_float(r, "value", &(*v)[i]);
-        if (t > 0 && r->tok_line != line)
+        int t = next_token(r);
+        if (t == 0 || (t > 0 && r->tok_line != line))
             t = fail(r, line, "expected %zu values, found %zu", n, i);
-        else if (t == 0)
-            t = fail(r, line, "expected %zu values, found %zu", n, i);
+        else if (t > 0)
+            t = parse_float(r, "value", &(*v)[i]);
         if (t < 0) {
             free(*v);
             *v = NULL;

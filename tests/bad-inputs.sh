@@ -1,0 +1,159 @@
+#!/usr/bin/env bash
+# bad-inputs.sh -- the catalogue of bad inputs.  Each case feeds one input
+# file to the qlinear command and requires exit status 2, the exact
+# message on standard error (@F@ stands for the input file) and the exact
+# standard output (the outputs of the layers before the bad one).
+# Usage: tests/bad-inputs.sh [QLINEAR]   (default build/qlinear)
+set -u
+QLINEAR=${1:-build/qlinear}
+DIR=$(mktemp -d)
+trap 'rm -rf "$DIR"' EXIT
+passed=0 failed=0 n=0
+
+# bad NAME ARGS STDOUT STDERR INPUT -- INPUT is a printf format
+bad() {
+    local name=$1 args=$2 want_out=$3 want_err=$4 input=$5
+    local f="$DIR/case$((++n)).txt" out err status
+    printf -- "$input" > "$f"
+    out=$($QLINEAR $args "$f" 2> "$DIR/err") && status=0 || status=$?
+    err=$(cat "$DIR/err")
+    want_err=${want_err//@F@/$f}
+    if [[ $status == 2 && "$err" == "$want_err" && "$out" == "$want_out" ]]; then
+        passed=$((passed + 1))
+    else
+        failed=$((failed + 1))
+        printf 'bad-inputs: FAIL %s\n  status %s\n  stderr %s\n  want   %s\n  stdout %s\n' \
+            "$name" "$status" "$err" "$want_err" "$out"
+    fi
+}
+
+GOOD='layer 1 2 1\ninput 0.5 0 2 4\nweight 0.25 0 1 -1\noutput 0.5 3\n'
+H='layer 1 2 2\ninput 0.1 10 '          # a layer up to its input values
+W='weight 0.01 0 1 2 3 4\n'
+
+bad "empty file" eval "" \
+    "qlinear: @F@:1: no layer found" ''
+bad "only a comment" eval "" \
+    "qlinear: @F@:2: no layer found" '# nothing here\n'
+bad "truncated layer" eval "" \
+    "qlinear: @F@:2: input: expected 2 values, found 1 before the end of input" \
+    'layer 1 2 2\ninput 0.1 10 5'
+bad "too few input values" eval "" \
+    "qlinear: @F@:3: input: expected 2 values, found 1 before 'weight'" \
+    "${H}5\n${W}output 1 0\n"
+bad "too many input values" eval "" \
+    "qlinear: @F@:2: expected 'weight', found '7' (too many values?)" \
+    "${H}5 6 7\n${W}output 1 0\n"
+bad "too few weight values" eval "" \
+    "qlinear: @F@:4: weight: expected 4 values, found 3 before 'output'" \
+    "${H}5 6\nweight 0.01 0 1 2 3\noutput 1 0\n"
+bad "misspelled keyword" eval "" \
+    "qlinear: @F@:3: expected 'weight', found 'wieght'" \
+    "${H}5 6\nwieght 0.01 0 1 2 3 4\noutput 1 0\n"
+bad "missing output section" eval "" \
+    "qlinear: @F@:4: expected 'bias' or 'output', found end of input" \
+    "${H}5 6\n${W}"
+bad "not a layer" eval "" \
+    "qlinear: @F@:1: expected 'layer', found 'layers'" 'layers 1 2 2\n'
+bad "non-numeric value" eval "" \
+    "qlinear: @F@:2: input: expected 2 values, found 1 before 'x'" \
+    "${H}5 x\n${W}output 1 0\n"
+bad "uint8 out of range" eval "" \
+    "qlinear: @F@:2: input 256 out of range [0, 255]" \
+    "${H}5 256\n${W}output 1 0\n"
+bad "int8 out of range" eval "" \
+    "qlinear: @F@:3: weight -129 out of range [-128, 127]" \
+    "${H}5 6\nweight 0.01 0 1 2 3 -129\noutput 1 0\n"
+bad "input zero point out of range" eval "" \
+    "qlinear: @F@:2: input zero point 300 out of range [0, 255]" \
+    'layer 1 1 1\ninput 0.1 300 5\n'
+bad "weight zero point out of range" eval "" \
+    "qlinear: @F@:3: weight zero point 128 out of range [-128, 127]" \
+    'layer 1 1 1\ninput 0.1 3 5\nweight 0.1 128 1\n'
+bad "output zero point negative" eval "" \
+    "qlinear: @F@:4: output zero point -1 out of range [0, 255]" \
+    'layer 1 1 1\ninput 0.1 3 5\nweight 0.1 1 1\noutput 0.1 -1\n'
+bad "zero scale" eval "" \
+    "qlinear: @F@:2: input scale 0 must be a positive normal float32" \
+    'layer 1 1 1\ninput 0 3 5\n'
+bad "negative scale" eval "" \
+    "qlinear: @F@:3: weight scale -0.5 must be a positive normal float32" \
+    'layer 1 1 1\ninput 0.1 3 5\nweight -0.5 0 1\n'
+bad "NaN scale" eval "" \
+    "qlinear: @F@:4: output scale nan is not a finite float32" \
+    'layer 1 1 1\ninput 0.1 3 5\nweight 0.5 0 1\noutput nan 0\n'
+bad "infinite scale" eval "" \
+    "qlinear: @F@:2: input scale inf is not a finite float32" \
+    'layer 1 1 1\ninput inf 3 5\n'
+bad "subnormal scale" eval "" \
+    "qlinear: @F@:2: input scale 1e-40 must be a positive normal float32" \
+    'layer 1 1 1\ninput 1e-40 3 5\n'
+bad "scale overflows float32" eval "" \
+    "qlinear: @F@:2: input scale 1e39 is not a finite float32" \
+    'layer 1 1 1\ninput 1e39 3 5\n'
+bad "M is zero" eval "" \
+    "qlinear: @F@:1: M 0 out of range [1, 65536]" 'layer 0 1 1\n'
+bad "K too large" eval "" \
+    "qlinear: @F@:1: K 65537 out of range [1, 65536]" 'layer 1 65537 1\n'
+bad "M*K too large" eval "" \
+    "qlinear: @F@:1: layer 65536 65536 1 is larger than 16777216 elements per matrix" \
+    'layer 65536 65536 1\n'
+bad "M*N too large" eval "" \
+    "qlinear: @F@:1: layer 4097 1 4097 is larger than 16777216 elements per matrix" \
+    'layer 4097 1 4097\n'
+bad "N overflows long" eval "" \
+    "qlinear: @F@:1: N 99999999999999999999 out of range [1, 65536]" \
+    'layer 1 1 99999999999999999999\n'
+bad "bias count" eval "" \
+    "qlinear: @F@:5: bias: expected 2 values, found 1 before 'output'" \
+    "${H}5 6\n${W}bias 0.5\noutput 1 0\n"
+bad "NaN bias" eval "" \
+    "qlinear: @F@:4: bias value nan is not a finite float32" \
+    "${H}5 6\n${W}bias 0.5 nan\noutput 1 0\n"
+bad "binary junk" eval "" \
+    "qlinear: @F@:1: unexpected byte 0x00" 'layer\0001 1 1\n\377\001'
+bad "binary junk after a good layer" eval "3" \
+    "qlinear: @F@:5: unexpected byte 0xff" "${GOOD}\377\376"
+bad "very long token" eval "" \
+    "qlinear: @F@:2: token longer than 80 characters" \
+    "layer 1 1 1\ninput $(printf '1%.0s' {1..100}) 0 1\n"
+bad "good layer, then a bad one" eval "3" \
+    "qlinear: @F@:7: input: expected 2 values, found 1 before 'weight'" \
+    "${GOOD}${H}5\n${W}output 1 0\n"
+bad "unknown engine" "eval --engine fbgemm2" "" \
+    "qlinear: unknown engine 'fbgemm2'; 'qlinear --help' lists them" "${GOOD}"
+bad "engine refuses the layer" "eval --engine onednn" "" \
+    "qlinear: @F@:1: engine onednn: oneDNN only supports symmetric weights (zero point 0)" \
+    'layer 1 1 1\ninput 1 0 3\nweight 1 1 2\noutput 1 0\n'
+bad "observe: bad dtype" observe "" \
+    "qlinear: @F@:1: expected quint8 or qint8, found 'quint16'" \
+    'quint16 2 1 2\n'
+bad "observe: too few values" observe "" \
+    "qlinear: @F@:1: expected 3 values, found 2" 'quint8 3 1 2\nqint8 1 1\n'
+bad "observe: too many values" observe "" \
+    "qlinear: @F@:1: more than 2 values" 'quint8 2 1 2 3\n'
+bad "observe: bad count" observe "" \
+    "qlinear: @F@:1: count: expected an integer, found 'two'" 'qint8 two 1 2\n'
+bad "observe: missing count" observe "" \
+    "qlinear: @F@:1: missing count" 'qint8\n1 2\n'
+bad "observe: refused scheme" observe "" \
+    "qlinear: @F@:1: PyTorch cannot reduce the range of a symmetric quint8 observer" \
+    'symmetric reduce_range quint8 1 1\n'
+bad "quantize: zero point" quantize "" \
+    "qlinear: @F@:1: zero point 128 out of range [-128, 127]" \
+    'qint8 0.5 128 1 1\n'
+bad "quantize: empty" quantize "" \
+    "qlinear: @F@:1: no quantize case found" ''
+
+# A file that does not exist, and bad command lines.
+out=$($QLINEAR eval "$DIR/missing.txt" 2>&1); status=$?
+if [[ $status == 2 && "$out" == "qlinear: $DIR/missing.txt: cannot open: No such file or directory" ]]
+then passed=$((passed + 1)); else failed=$((failed + 1)); echo "bad-inputs: FAIL missing file: $out"; fi
+for args in "frobnicate" "eval --bogus" "forum extra"; do
+    out=$($QLINEAR $args 2>&1 </dev/null); status=$?
+    if [[ $status == 2 && "$out" == qlinear:* ]]; then passed=$((passed + 1))
+    else failed=$((failed + 1)); echo "bad-inputs: FAIL '$args': $status $out"; fi
+done
+
+echo "bad-inputs: $passed passed, $failed failed"
+[[ $failed == 0 ]]
