@@ -24,15 +24,15 @@ LDLIBS := -lm
 # Root chunks of qlinear.nw and where their committed copies live.
 FIGS := grid error algebra tie pairs disagree
 ROOTS := qlinear.h qlinear.c main.c bookdata.c check-qlinear.c \
-         $(FIGS:%=%.gp)
+         fuzz-qlinear.c $(FIGS:%=%.gp)
 SRC := build/src
 COMMITTED := tangled/qlinear.h tangled/qlinear.c tangled/main.c \
-             tangled/bookdata.c tests/check-qlinear.c
+             tangled/bookdata.c tests/check-qlinear.c tests/fuzz-qlinear.c
 DATA := tests/data
 CORPUS := $(shell find $(DATA) -name "*.txt" 2>/dev/null)
 
 .PHONY: all help deps tangle demo check check-suite check-tangle \
-        check-bad-inputs check-sanitize check-valgrind check-matrix \
+        check-bad-inputs check-sanitize check-valgrind check-matrix fuzz \
         check-roots check-docs golden crosscheck check-html clean
 FIGURES := $(FIGS:%=figures/%.pdf) $(FIGS:%=figures/%.svg)
 all: build/qlinear $(FIGURES) docs/qlinear.pdf docs/qlinear.html \
@@ -46,6 +46,10 @@ help:
 	@echo "make golden      regenerate tests/data with real PyTorch (installs python3-torch)"
 	@echo "make crosscheck  fresh corpora from real PyTorch (new seed, or SEED=n), then all tests"
 	@echo "make check-html  open the HTML in headless chromium and check images, links, MathML"
+	@echo "make check-sanitize  all tests under ASan+UBSan, with gcc and with clang"
+	@echo "make check-valgrind  the command under valgrind memcheck"
+	@echo "make check-matrix    gcc/clang x -O0/-O2/-O3 -march=native: identical outputs"
+	@echo "make fuzz        libFuzzer for FUZZ_SECONDS (default 60) seconds"
 	@echo "make deps        install missing Debian packages: $(DEBS)"
 	@echo "make clean       remove build/"
 	@echo "Outputs: build/qlinear, docs/qlinear.pdf, docs/qlinear.html"
@@ -96,10 +100,27 @@ $(B)/check-qlinear: $(SRC)/check-qlinear.c $(B)/qlinear.o
 	  $$(pkg-config --libs check) $(LDLIBS)
 
 # --- the book ----------------------------------------------------------
-GEN := build/gen/numbers.tex build/gen/interface.tex
+GEN := build/gen/numbers.tex build/gen/interface.tex build/gen/fma.tex
 build/gen/numbers.tex: build/bookdata $(CORPUS)
 	mkdir -p build/gen
 	build/bookdata $(DATA) build/gen
+# The library once more, with fused multiply-adds allowed, compared with
+# the real engines (appendix "What a fused multiply-add would change").
+build/gen/fma.tex: build/gen/numbers.tex build/qlinear
+	if grep -qw fma /proc/cpuinfo; then \
+	  $(MAKE) --no-print-directory B=build/fma \
+	    OPT="-O2 -g -mfma -ffp-contract=fast" build/fma/bookdata \
+	    build/fma/qlinear; \
+	  build/fma/bookdata --fma $(DATA) build/gen; \
+	  fused=$$(build/fma/qlinear eval --engine onednn-avx2 build/gen/fma-layer.txt); \
+	else \
+	  echo "(This copy was built on a CPU without FMA instructions.)" > $@; \
+	  fused="(no FMA on this CPU)"; \
+	fi; \
+	{ echo "\\newcommand{\\FmaNormalOut}{$$(build/qlinear eval \
+	    --engine onednn-avx2 build/gen/fma-layer.txt)}"; \
+	  echo "\\newcommand{\\FmaFusedOut}{$$fused}"; \
+	} > build/gen/fma-numbers.tex
 build/gen/interface.tex: $(SRC)/qlinear.h
 	mkdir -p build/gen
 	{ echo '\begin{verbatim}'; cat $<; echo '\end{verbatim}'; } > $@
@@ -177,6 +198,27 @@ check-matrix: $(SRC)/.stamp
 	@test $$(grep -E '^(gcc|clang):' build/matrix.txt | cut -d' ' -f2 \
 	  | sort -u | wc -l) = 1 \
 	  && echo "check-matrix: $(words $(MATRIX)) builds, identical outputs"
+
+# libFuzzer on the three readers and every engine (clang).
+FUZZ_SECONDS ?= 60
+FUZZ_FLAGS := -std=c11 -g -O1 -ffp-contract=off -Wall -Wextra -Werror \
+              -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+build/fuzz-qlinear: $(SRC)/fuzz-qlinear.c $(SRC)/qlinear.c $(SRC)/qlinear.h
+	$(MAKE) --no-print-directory deps EXTRA_DEBS="$(HARD_DEBS)"
+	clang $(FUZZ_FLAGS) -I$(SRC) -o $@ $(SRC)/fuzz-qlinear.c \
+	  $(SRC)/qlinear.c -lm
+build/fuzz-seeds/.stamp: $(CORPUS)
+	rm -rf build/fuzz-seeds; mkdir -p build/fuzz-seeds
+	awk '/^layer/ {n++} n && !/^#/ {print > ("build/fuzz-seeds/layer" n)}' \
+	  $(DATA)/qnnpack/ties-layers.txt
+	head -200 $(DATA)/observers.txt | split -l 1 - build/fuzz-seeds/obs
+	head -20 $(DATA)/quantize.txt | split -l 1 - build/fuzz-seeds/quant
+	touch $@
+fuzz: build/fuzz-qlinear build/fuzz-seeds/.stamp
+	mkdir -p build/fuzz-corpus
+	build/fuzz-qlinear -max_total_time=$(FUZZ_SECONDS) -max_len=8192 \
+	  -timeout=20 -rss_limit_mb=4096 -print_final_stats=1 \
+	  build/fuzz-corpus build/fuzz-seeds 2>&1 | tail -25
 
 # --- the HTML in a real browser ------------------------------------------
 PLAYWRIGHT := playwright-core@1.65.1

@@ -356,11 +356,9 @@ static int next_pair(ql_reader *rl, ql_reader *re, ql_layer *L,
         fail_book("cannot read expected outputs");
     return 1;
 }
-static void walk_corpus(int c, size_t k, example *best, FILE *print)
+static void walk(const char *pl, const char *pe, int c, ql_run_fn run,
+                 unsigned flags, example *best, FILE *print)
 {
-    char pl[1024], pe[1024];
-    corpus_path(pl, sizeof pl, table_corpus[c], "layers");
-    corpus_path(pe, sizeof pe, table_corpus[c], "expected");
     FILE *fl = fopen(pl, "r"), *fe = fopen(pe, "r");
     ql_reader rl, re;
     ql_layer L;
@@ -374,11 +372,11 @@ static void walk_corpus(int c, size_t k, example *best, FILE *print)
         if (print && best->corpus == c && best->layer == ord)
             print_layer(print, &L);
         if (!print && size < best->size && size <= 40
-            && !((candidate[k].flags & QL_SKIP_BIAS) && L.bias)) {
+            && !((flags & QL_SKIP_BIAS) && L.bias)) {
             uint8_t *got = malloc(L.m * L.n);
             if (!got)
                 fail_book("out of memory");
-            candidate[k].run(&L, got);
+            run(&L, got);
             for (size_t o = 0; o < L.m * L.n; o++)
                 if (got[o] != want[o]) {
                     example e = { c, ord, o, size, want[o], got[o] };
@@ -392,6 +390,14 @@ static void walk_corpus(int c, size_t k, example *best, FILE *print)
     }
     fclose(fl);
     fclose(fe);
+}
+
+static void walk_corpus(int c, size_t k, example *best, FILE *print)
+{
+    char pl[1024], pe[1024];
+    corpus_path(pl, sizeof pl, table_corpus[c], "layers");
+    corpus_path(pe, sizeof pe, table_corpus[c], "expected");
+    walk(pl, pe, c, candidate[k].run, candidate[k].flags, best, print);
 }
 static void disagree_examples(FILE *f, size_t nc)
 {
@@ -611,6 +617,75 @@ static void fbgemm_table(const char *out_dir)
     fputs("\\bottomrule\n\\end{tabular}\n", f);
     fclose(f);
 }
+static void fma_report(const char *dir)
+{
+    static const struct { const char *engine, *corpus, *expected; } t[] = {
+        { "qnnpack", "qnnpack/observed", "qnnpack/observed" },
+        { "fbgemm", "fbgemm/mixed", "fbgemm/mixed-vnni" },
+        { "onednn-avx2", "onednn/observed", "onednn/observed" },
+    };
+    enum { NT = sizeof t / sizeof t[0] };
+    example best = { -1, 0, 0, (size_t)-1, 0, 0 };
+    char pl[NT][1024], pe[NT][1024];
+    FILE *f = open_out(dir, "fma.tex");
+    fputs("\\begin{tabular}{llr}\n\\toprule\nengine & corpus & layers "
+          "that change (outputs)\\\\\n\\midrule\n", f);
+    for (int i = 0; i < NT; i++) {
+        ql_corpus_stats st;
+        corpus_path(pl[i], sizeof pl[i], t[i].corpus, "layers");
+        corpus_path(pe[i], sizeof pe[i], t[i].expected, "expected");
+        if (ql_compare_corpus(pl[i], pe[i], ql_find_engine(t[i].engine)->run, 0,
+                              &st) != 0)
+            fail_book(st.detail);
+        fprintf(f, "\\texttt{%s} & \\texttt{%s} & %zu of %zu (%zu)\\\\\n",
+                t[i].engine, t[i].corpus, st.bad_layers, st.layers,
+                st.bad_outputs);
+        walk(pl[i], pe[i], i, ql_find_engine(t[i].engine)->run, 0, &best, NULL);
+    }
+    fputs("\\bottomrule\n\\end{tabular}\n\n", f);
+    if (best.corpus < 0) {
+        fputs("No small layer changed.\n", f);
+    } else {
+        fputs("\\begin{verbatim}\n", f);
+        walk(pl[best.corpus], pe[best.corpus], best.corpus,
+             ql_find_engine(t[best.corpus].engine)->run, 0, &best, f);
+        fprintf(f, "\\end{verbatim}\nFrom \\texttt{%s}, output %zu: the real "
+                "engine gives %d, the \\texttt{%s} row of the FMA build %d.\n",
+                t[best.corpus].corpus, best.output, best.want,
+                t[best.corpus].engine, best.got);
+    }
+    fclose(f);
+}
+static void fma_example(const char *dir)
+{
+    seed = 4242u;
+    for (int trial = 0; trial < 100000; trial++) {
+        float sx = random_scale(), sw = random_scale(), sy = random_scale();
+        int32_t zy = (int32_t)((seed >> 8) % 256);
+        float m = ql_multiplier_onednn(sx, sw, sy);
+        for (int x = 1; x < 256; x++)
+            for (int w = -127; w < 128; w++) {
+                float d = (float)(x * w), apart = d * m + (float)zy;
+                float fused = fmaf(d, m, (float)zy);
+                apart = apart < 0 ? 0 : apart > 255 ? 255 : apart;
+                fused = fused < 0 ? 0 : fused > 255 ? 255 : fused;
+                if (ql_round_half_even(apart) != ql_round_half_even(fused)) {
+                    FILE *f = open_out(dir, "fma-layer.txt");
+                    fprintf(f, "layer 1 1 1\ninput %.9g 0 %d\nweight %.9g 0 %d\n"
+                            "output %.9g %d\n", (double)sx, x, (double)sw, w, (double)sy,
+                            (int)zy);
+                    fclose(f);
+                    def("FmaLayer", "$x = %d$, $w = %d$, $S_x = %.9g$, $S_w = %.9g$, "
+                        "$S_y = %.9g$, $Z_y = %d$", x, w, (double)sx, (double)sw,
+                        (double)sy, (int)zy);
+                    def("FmaApart", "%.9g", (double)(d * m + (float)zy));
+                    def("FmaFusedValue", "%.9g", (double)fmaf(d, m, (float)zy));
+                    return;
+                }
+            }
+    }
+    fail_book("no layer changes under a fused multiply-add");
+}
 static void grid_data(const char *dir)
 {
     const ql_layer *L = ql_forum_layer();
@@ -778,8 +853,13 @@ static void forum_table(FILE *f)
 }
 int main(int argc, char **argv)
 {
+    if (argc == 4 && strcmp(argv[1], "--fma") == 0) {
+        data_dir = argv[2];
+        fma_report(argv[3]);
+        return 0;
+    }
     if (argc != 3) {
-        fprintf(stderr, "usage: bookdata DATA_DIR OUT_DIR\n");
+        fprintf(stderr, "usage: bookdata [--fma] DATA_DIR OUT_DIR\n");
         return 2;
     }
     out = open_out(argv[2], "numbers.tex");
@@ -792,6 +872,7 @@ int main(int argc, char **argv)
     corpus_numbers(argv[2]);
     fbgemm_example();
     fbgemm_table(argv[2]);
+    fma_example(argv[2]);
     figure_data(argv[2]);
     fclose(out);
     FILE *f = open_out(argv[2], "rounding-table.tex");

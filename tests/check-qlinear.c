@@ -207,6 +207,14 @@ START_TEST(test_layer_past_the_bound)
     ck_assert_int_eq(ql_acc_exact(&L, 0, 0), 40000LL * 65025);
     ck_assert_int_eq(ql_wrap_i32(ql_acc_exact(&L, 0, 0)),
                      40000LL * 65025 - 4294967296LL);
+    uint8_t y;
+    L.y_q.scale = 1e6f;
+    ql_find_engine("qnnpack")->run(&L, &y);
+    ck_assert_int_eq(y, 0);
+    ql_find_engine("fbgemm")->run(&L, &y);
+    ck_assert_int_eq(y, 0);
+    ql_find_engine("exact")->run(&L, &y);
+    ck_assert_int_eq(y, 255);
 }
 END_TEST
 START_TEST(test_pair_saturation)
