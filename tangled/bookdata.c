@@ -64,11 +64,8 @@ static void forum_numbers(void)
     def("ForumZy", "%d", (int)L->y_q.zero_point);
     for (size_t j = 0; j < 2; j++) {
         char name[32];
-        long long wrong = 0;
+        long long wrong = (long long)ql_acc_question(L, 0, j);
         float v = (float)ql_acc_exact(L, 0, j) * mq;
-        for (size_t k = 0; k < 2; k++)
-            wrong += (long long)(L->x[k] - L->x_q.zero_point
-                                 - L->w_q.zero_point) * L->w[2 * j + k];
         snprintf(name, sizeof name, "ForumAcc%c", "AB"[j]);
         def(name, "%lld", (long long)ql_acc_exact(L, 0, j));
         snprintf(name, sizeof name, "ForumWrongAcc%c", "AB"[j]);
@@ -720,15 +717,15 @@ static void algebra_data(const char *dir)
     const ql_layer *L = ql_forum_layer();
     long long zx = L->x_q.zero_point, zw = L->w_q.zero_point, t[2][6];
     for (size_t j = 0; j < 2; j++) {
-        long long raw = 0, row = 0, col = 0, wrong = 0;
+        long long raw = 0, row = 0, col = 0;
         for (size_t k = 0; k < 2; k++) {
             raw += (long long)L->x[k] * L->w[2 * j + k];
             row += L->x[k];
             col += L->w[2 * j + k];
-            wrong += (L->x[k] - zx - zw) * L->w[2 * j + k];
         }
         long long terms[6] = { raw, -zw * row, -zx * col,
-                               (long long)L->k * zx * zw, 0, wrong };
+                               (long long)L->k * zx * zw, 0,
+                               (long long)ql_acc_question(L, 0, j) };
         terms[4] = terms[0] + terms[1] + terms[2] + terms[3];
         memcpy(t[j], terms, sizeof terms);
     }
@@ -815,10 +812,7 @@ static void forum_table(FILE *f)
     for (size_t j = 0; j < 2; j++) {
         acc[j] = (double)ql_acc_exact(L, 0, j);
         v[j] = (double)((float)acc[j] * mq);
-        wrong[j] = 0;
-        for (size_t k = 0; k < 2; k++)
-            wrong[j] += (double)(L->x[k] - L->x_q.zero_point
-                                 - L->w_q.zero_point) * L->w[2 * j + k];
+        wrong[j] = (double)ql_acc_question(L, 0, j);
     }
     ql_forum_question(L, q);
     ql_forum_answer2(L, a2);

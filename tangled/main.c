@@ -35,50 +35,61 @@ static FILE *open_input(const char *path, const char **name)
                 strerror(errno));
     return f;
 }
-static void fail_empty(ql_reader *r, const char *what)
-{
-    snprintf(r->err, sizeof r->err, "%s:%ld: no %s found", r->name,
-             r->line, what);
-}
-static int cmd_eval(const ql_engine *e, const char *path)
+static int run_items(const char *path, const char *what,
+                     int (*one)(ql_reader *r, const void *ctx),
+                     const void *ctx)
 {
     const char *name;
     FILE *in = open_input(path, &name);
     ql_reader r;
-    ql_layer L;
+    size_t seen = 0;
     int t;
     if (!in)
         return 2;
     ql_reader_init(&r, in, name);
-    while ((t = ql_read_layer(&r, &L)) > 0) {
-        uint8_t *y = malloc(L.m * L.n);
-        const char *why = !y ? "out of memory"
-                        : e->refuses ? e->refuses(&L) : NULL;
-        if (why) {
-            snprintf(r.err, sizeof r.err, "%s:%ld: engine %s: %s", name,
-                     r.start_line, e->name, why);
-            t = -1;
-        } else {
-            e->run(&L, y);
-            for (size_t i = 0; i < L.m * L.n; i++)
-                printf(i ? " %d" : "%d", y[i]);
-            putchar('\n');
-        }
-        free(y);
-        ql_layer_free(&L);
-        if (t < 0)
-            break;
-    }
+    while ((t = one(&r, ctx)) > 0)
+        seen++;
     if (in != stdin)
         fclose(in);
-    if (t == 0 && r.start_line == 0)
-        fail_empty(&r, "layer");
-    if (t < 0 || r.start_line == 0) {
+    if (t == 0 && seen == 0) {
+        t = -1;
+        snprintf(r.err, sizeof r.err, "%s:%ld: no %s found", r.name,
+                 r.line, what);
+    }
+    if (t < 0) {
         fflush(stdout);
         fprintf(stderr, "qlinear: %s\n", r.err);
         return 2;
     }
     return 0;
+}
+static void print_codes(const uint8_t *y, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        printf(i ? " %d" : "%d", y[i]);
+    putchar('\n');
+}
+static int eval_one(ql_reader *r, const void *ctx)
+{
+    const ql_engine *e = ctx;
+    ql_layer L;
+    int t = ql_read_layer(r, &L);
+    if (t <= 0)
+        return t;
+    uint8_t *y = malloc(L.m * L.n);
+    const char *why = !y ? "out of memory"
+                    : e->refuses ? e->refuses(&L) : NULL;
+    if (why) {
+        t = -1;
+        snprintf(r->err, sizeof r->err, "%s:%ld: engine %s: %s", r->name,
+                 r->start_line, e->name, why);
+    } else {
+        e->run(&L, y);
+        print_codes(y, L.m * L.n);
+    }
+    free(y);
+    ql_layer_free(&L);
+    return t;
 }
 static void print_float(float v)
 {
@@ -91,68 +102,36 @@ static void print_float(float v)
     fputs(buf, stdout);
 }
 
-static int cmd_observe(const char *path)
+static int observe_one(ql_reader *r, const void *ctx)
 {
-    const char *name;
-    FILE *in = open_input(path, &name);
-    ql_reader r;
     ql_scheme sc;
     float *v;
     size_t n;
-    int t;
-    if (!in)
-        return 2;
-    ql_reader_init(&r, in, name);
-    size_t seen = 0;
-    while ((t = ql_read_observation(&r, &sc, &v, &n)) > 0) {
+    int t = ql_read_observation(r, &sc, &v, &n);
+    (void)ctx;
+    if (t > 0) {
         ql_qparams p = ql_observe(sc, v, n);
         print_float(p.scale);
         printf(" %d\n", (int)p.zero_point);
         free(v);
-        seen++;
     }
-    if (in != stdin)
-        fclose(in);
-    if (t == 0 && seen == 0)
-        fail_empty(&r, "observation"), t = -1;
-    if (t < 0) {
-        fflush(stdout);
-        fprintf(stderr, "qlinear: %s\n", r.err);
-        return 2;
-    }
-    return 0;
+    return t;
 }
-static int cmd_quantize(const char *path)
+static int quantize_one(ql_reader *r, const void *ctx)
 {
-    const char *name;
-    FILE *in = open_input(path, &name);
-    ql_reader r;
     ql_dtype t;
     ql_qparams p;
     float *v;
     size_t n;
-    int k;
-    if (!in)
-        return 2;
-    ql_reader_init(&r, in, name);
-    size_t seen = 0;
-    while ((k = ql_read_quantize(&r, &t, &p, &v, &n)) > 0) {
+    int k = ql_read_quantize(r, &t, &p, &v, &n);
+    (void)ctx;
+    if (k > 0) {
         for (size_t i = 0; i < n; i++)
             printf(i ? " %d" : "%d", (int)ql_quantize(v[i], p, t));
         putchar('\n');
         free(v);
-        seen++;
     }
-    if (in != stdin)
-        fclose(in);
-    if (k == 0 && seen == 0)
-        fail_empty(&r, "quantize case"), k = -1;
-    if (k < 0) {
-        fflush(stdout);
-        fprintf(stderr, "qlinear: %s\n", r.err);
-        return 2;
-    }
-    return 0;
+    return k;
 }
 static void print_pair(const char *label, const double *y)
 {
@@ -179,13 +158,9 @@ static int cmd_forum(void)
                L->w[2 * j + 1], (int)L->w_q.zero_point,
                (long long)ql_acc_exact(L, 0, j));
     printf("   The question computes sum_k (x[k] - Z_x - Z_w) w[j][k]:\n");
-    for (size_t j = 0; j < 2; j++) {
-        long long q = 0;
-        for (size_t k = 0; k < 2; k++)
-            q += (long long)(L->x[k] - L->x_q.zero_point - L->w_q.zero_point)
-                 * L->w[2 * j + k];
-        printf("     %lld%s", q, j ? "   (wrong identity)\n\n" : ",");
-    }
+    printf("     %lld, %lld   (wrong identity)\n\n",
+           (long long)ql_acc_question(L, 0, 0),
+           (long long)ql_acc_question(L, 0, 1));
     float mq = ql_multiplier_qnnpack(L->x_q.scale, L->w_q.scale,
                                      L->y_q.scale);
     printf("2. Multiplier M = S_x S_w / S_y\n");
@@ -249,7 +224,7 @@ static int eval_args(int argc, char **argv)
                 "'qlinear --help' lists them\n", engine);
         return 2;
     }
-    return cmd_eval(e, path);
+    return run_items(path, "layer", eval_one, e);
 }
 int main(int argc, char **argv)
 {
@@ -268,9 +243,11 @@ int main(int argc, char **argv)
     if (strcmp(argv[1], "forum") == 0 && argc == 2)
         return cmd_forum();
     if (strcmp(argv[1], "observe") == 0 && argc <= 3)
-        return cmd_observe(argc == 3 ? argv[2] : NULL);
+        return run_items(argc == 3 ? argv[2] : NULL, "observation",
+                         observe_one, NULL);
     if (strcmp(argv[1], "quantize") == 0 && argc <= 3)
-        return cmd_quantize(argc == 3 ? argv[2] : NULL);
+        return run_items(argc == 3 ? argv[2] : NULL, "quantize case",
+                         quantize_one, NULL);
     if (strcmp(argv[1], "eval") == 0)
         return eval_args(argc - 2, argv + 2);
     fprintf(stderr, "qlinear: unknown command or arguments: '%s'\n"

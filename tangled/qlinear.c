@@ -131,6 +131,16 @@ int64_t ql_acc_four_terms(const ql_layer *L, size_t i, size_t j)
     }
     return raw - zw * row - zx * col + (int64_t)L->k * zx * zw;
 }
+int64_t ql_acc_question(const ql_layer *L, size_t i, size_t j)
+{
+    const uint8_t *x = L->x + i * L->k;
+    const int8_t *w = L->w + j * L->k;
+    int64_t a = 0;
+    for (size_t kk = 0; kk < L->k; kk++)
+        a += (int64_t)(x[kk] - L->x_q.zero_point - L->w_q.zero_point)
+             * w[kk];
+    return a;
+}
 int32_t ql_wrap_i32(int64_t v)
 {
     uint32_t u = (uint32_t)v;             /* v modulo 2^32 */

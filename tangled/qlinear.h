@@ -61,6 +61,7 @@ int32_t ql_forum_quantize(float r, ql_qparams p);
 const ql_layer *ql_forum_layer(void);
 int64_t ql_acc_exact(const ql_layer *L, size_t i, size_t j);
 int64_t ql_acc_four_terms(const ql_layer *L, size_t i, size_t j);
+int64_t ql_acc_question(const ql_layer *L, size_t i, size_t j);
 int32_t ql_wrap_i32(int64_t v);
 int32_t ql_sat16(int32_t v);
 int32_t ql_acc_pairs16(const ql_layer *L, size_t i, size_t j);

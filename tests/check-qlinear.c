@@ -186,6 +186,12 @@ START_TEST(test_four_terms_identity)
                      ql_acc_exact(&L, 0, 0));
 }
 END_TEST
+START_TEST(test_acc_question)
+{
+    ck_assert_int_eq(ql_acc_question(ql_forum_layer(), 0, 0), -2271);
+    ck_assert_int_eq(ql_acc_question(ql_forum_layer(), 0, 1), 26160);
+}
+END_TEST
 START_TEST(test_wrap_at_the_bound)
 {
     ck_assert_int_eq(ql_wrap_i32(33025LL * 65025), 2147450625);
@@ -497,6 +503,9 @@ static Suite *qlinear_suite(void)
     tc = tcase_create("zero-point algebra");
     tcase_add_test(tc, test_acc_forum);
     tcase_add_loop_test(tc, test_four_terms_identity, 0, 200);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("the question's identity");
+    tcase_add_test(tc, test_acc_question);
     suite_add_tcase(s, tc);
     tc = tcase_create("int32 accumulation");
     tcase_add_test(tc, test_wrap_at_the_bound);
