@@ -262,11 +262,14 @@ def main():
     a = ap.parse_args()
     rng = random.Random(a.seed)
     torch.manual_seed(a.seed)
-    observed = [FORUM] + [observed_layer(rng, *random_shape(rng), i % 2 == 1)
-                          for i in range(1100)]
+    observed = [FORUM, observed_layer(rng, 1, 1, 1, False),
+                observed_layer(rng, 64, 512, 64, True)] + \
+               [observed_layer(rng, *random_shape(rng), i % 2 == 1)
+                for i in range(1100)]
     write_corpus(a.out, "qnnpack/observed", "qnnpack", observed,
                  f"seed {a.seed}: the forum layer, then MinMaxObserver-driven "
-                 "random layers, every second with a float bias")
+                 "layers of 1x1x1 and 64x512x64, then random shapes between "
+                 "them, every second with a float bias")
     ties = [near_tie_layer(rng, i % 2 == 0) for i in range(520)]
     write_corpus(a.out, "qnnpack/ties", "qnnpack", ties,
                  f"seed {a.seed}: layers whose fl(acc)*M lies within 3 ulps "
