@@ -126,13 +126,15 @@ build/gen/interface.tex: $(SRC)/qlinear.h
 	{ echo '\begin{verbatim}'; cat $<; echo '\end{verbatim}'; } > $@
 build/qlinear.tex: $(NW) | deps
 	noweave -delay -index $(NW) > $@
-# A reproducible PDF: dates come from the last commit, not the clock.
-export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
+# A reproducible PDF: dates come from the release, not the clock.
+# (the release date of QL_VERSION)
+export SOURCE_DATE_EPOCH ?= 1795737600
 export FORCE_SOURCE_DATE := 1
 # --- figures: one gnuplot script per figure, drawn as PDF and as SVG ---
 figures/%.pdf: $(SRC)/%.gp build/gen/numbers.tex
 	gnuplot -e "set terminal pdfcairo size 6in,2.6in font 'Helvetica,9'; \
 	  set output '$@'" $<
+	perl -pi -e 's/CreationDate \(D:\d{14}Z\)/CreationDate (D:20261127000000Z)/' $@
 figures/%.svg: $(SRC)/%.gp build/gen/numbers.tex
 	gnuplot -e "set terminal svg size 760,330 font 'Helvetica,12' \
 	  background rgb 'white'; set output '$@'" $<
