@@ -415,6 +415,35 @@ static void disagree_examples(FILE *f, size_t nc)
                 best.got);
     }
 }
+static int max_difference(const char *corpus, ql_run_fn run)
+{
+    char pl[1024], pe[1024];
+    int most = 0;
+    corpus_path(pl, sizeof pl, corpus, "layers");
+    corpus_path(pe, sizeof pe, corpus, "expected");
+    FILE *fl = fopen(pl, "r"), *fe = fopen(pe, "r");
+    ql_reader rl, re;
+    ql_layer L;
+    uint8_t *want;
+    if (!fl || !fe)
+        fail_book("cannot open a corpus");
+    ql_reader_init(&rl, fl, pl);
+    ql_reader_init(&re, fe, pe);
+    while (next_pair(&rl, &re, &L, &want)) {
+        uint8_t *got = malloc(L.m * L.n);
+        if (!got)
+            fail_book("out of memory");
+        run(&L, got);
+        for (size_t o = 0; o < L.m * L.n; o++)
+            most = abs(got[o] - want[o]) > most ? abs(got[o] - want[o]) : most;
+        free(got);
+        free(want);
+        ql_layer_free(&L);
+    }
+    fclose(fl);
+    fclose(fe);
+    return most;
+}
 static size_t count_lines(const char *file)
 {
     char path[1024];
@@ -458,6 +487,7 @@ static void corpus_numbers(const char *out_dir)
     def("AnsTiesAThree", "%zu", st[2][1].bad_layers);
     def("AnsObservedAThree", "%zu", st[2][0].bad_layers);
     def("AnsTiesExact", "%zu", st[6][1].bad_layers);
+    def("AnsTiesMaxDiff", "%d", max_difference("qnnpack/ties", run_answer3));
     f = open_out(out_dir, "fig-disagree.dat");
     for (size_t k = 0; k < NC; k++)
         fprintf(f, "\"%s\" %zu %zu %zu\n", candidate[k].label,
@@ -550,6 +580,8 @@ static void fbgemm_example(void)
     def("FbExVnni", "%d", a);
     def("FbExAvx", "%d", b);
 }
+static size_t sat_by_one, sat_by_more;
+
 static void fbgemm_row(FILE *f, const char *name)
 {
     char pl[1024], pv[1024], pa[1024];
@@ -594,6 +626,8 @@ static void fbgemm_row(FILE *f, const char *name)
         ql_layer_free(&L);
         layers++;
     }
+    sat_by_one += sat_one;
+    sat_by_more += sat_more;
     fprintf(f, "\\texttt{%s} & %zu & %zu & %zu & %zu & %zu (%zu) & %d\\\\\n",
             name, layers, sat_layers, sat_one, sat_more, q_layers,
             q_outputs, max_diff);
@@ -613,6 +647,8 @@ static void fbgemm_table(const char *out_dir)
     fbgemm_row(f, "observed-reduce-range");
     fputs("\\bottomrule\n\\end{tabular}\n", f);
     fclose(f);
+    def("FbSatMorePercent", "%.0f",
+        100.0 * (double)sat_by_more / (double)(sat_by_one + sat_by_more));
 }
 static void fma_report(const char *dir)
 {
