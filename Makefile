@@ -7,12 +7,16 @@ SHELL := /bin/bash
 
 NW := qlinear.nw
 
-# The one list of Debian packages the build needs (`make deps` installs
-# what is missing).  python3-torch is needed only to regenerate golden data.
+# The Debian packages, in one place: DEBS for `make` and `make check`
+# (`make deps` installs what is missing; every target that needs more
+# names its list below).  python3-torch is for golden data and crosscheck.
 DEBS := make gcc noweb pandoc check pkg-config gnuplot-nox poppler-utils \
         texlive-latex-base texlive-latex-recommended \
         texlive-fonts-recommended lmodern
 GOLDEN_DEBS := python3-torch python3-numpy
+# ... and for the checks beyond `make check`:
+HARD_DEBS := clang libclang-rt-14-dev valgrind
+HTML_DEBS := chromium $(if $(shell command -v node),,nodejs npm)
 
 # Compiler flags: see DEVELOPERS.md.  Never -ffast-math.
 CC     ?= cc
@@ -163,7 +167,6 @@ demo: build/qlinear
 	build/qlinear forum
 
 # --- hard inputs: sanitizers, compilers, valgrind, fuzzing ----------------
-HARD_DEBS := clang libclang-rt-14-dev valgrind
 SAN_OPT := -O1 -g -fno-omit-frame-pointer \
            -fsanitize=address,undefined -fno-sanitize-recover=all
 check-sanitize: $(SRC)/.stamp
@@ -225,8 +228,7 @@ fuzz: build/fuzz-qlinear build/fuzz-seeds/.stamp
 # --- the HTML in a real browser ------------------------------------------
 PLAYWRIGHT := playwright-core@1.65.1
 build/npm/node_modules/playwright-core: | deps
-	$(MAKE) --no-print-directory deps EXTRA_DEBS="chromium \
-	  $$(command -v node >/dev/null || echo nodejs npm)"
+	$(MAKE) --no-print-directory deps EXTRA_DEBS="$(HTML_DEBS)"
 	mkdir -p build/npm
 	npm install --silent --no-save --no-audit --no-fund \
 	  --prefix build/npm $(PLAYWRIGHT)
