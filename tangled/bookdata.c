@@ -343,28 +343,48 @@ typedef struct {
     int want, got;
 } example;
 
-static int next_pair(ql_reader *rl, ql_reader *re, ql_layer *L,
-                     uint8_t **want)
+typedef struct {
+    char pl[1024], pe[1024];
+    FILE *fl, *fe;
+    ql_reader rl, re;
+} corpus_reader;
+
+static void corpus_open(corpus_reader *c, const char *corpus,
+                        const char *expected)
 {
-    if (ql_read_layer(rl, L) <= 0)
+    corpus_path(c->pl, sizeof c->pl, corpus, "layers");
+    corpus_path(c->pe, sizeof c->pe, expected, "expected");
+    c->fl = fopen(c->pl, "r");
+    c->fe = fopen(c->pe, "r");
+    if (!c->fl || !c->fe)
+        fail_book("cannot open a corpus");
+    ql_reader_init(&c->rl, c->fl, c->pl);
+    ql_reader_init(&c->re, c->fe, c->pe);
+}
+
+static int corpus_next(corpus_reader *c, ql_layer *L, uint8_t **want)
+{
+    if (ql_read_layer(&c->rl, L) <= 0)
         return 0;
     if (!(*want = malloc(L->m * L->n))
-        || ql_read_outputs(re, L->m * L->n, *want) <= 0)
+        || ql_read_outputs(&c->re, L->m * L->n, *want) <= 0)
         fail_book("cannot read expected outputs");
     return 1;
 }
-static void walk(const char *pl, const char *pe, int c, ql_run_fn run,
-                 unsigned flags, example *best, FILE *print)
+
+static void corpus_close(corpus_reader *c)
 {
-    FILE *fl = fopen(pl, "r"), *fe = fopen(pe, "r");
-    ql_reader rl, re;
+    fclose(c->fl);
+    fclose(c->fe);
+}
+static void walk(const char *corpus, const char *expected, int c,
+                 ql_run_fn run, unsigned flags, example *best, FILE *print)
+{
+    corpus_reader cr;
     ql_layer L;
     uint8_t *want;
-    if (!fl || !fe)
-        fail_book("cannot open a corpus");
-    ql_reader_init(&rl, fl, pl);
-    ql_reader_init(&re, fe, pe);
-    for (size_t ord = 0; next_pair(&rl, &re, &L, &want); ord++) {
+    corpus_open(&cr, corpus, expected);
+    for (size_t ord = 0; corpus_next(&cr, &L, &want); ord++) {
         size_t size = (L.m + L.n) * L.k;
         if (print && best->corpus == c && best->layer == ord)
             print_layer(print, &L);
@@ -385,16 +405,13 @@ static void walk(const char *pl, const char *pe, int c, ql_run_fn run,
         free(want);
         ql_layer_free(&L);
     }
-    fclose(fl);
-    fclose(fe);
+    corpus_close(&cr);
 }
 
 static void walk_corpus(int c, size_t k, example *best, FILE *print)
 {
-    char pl[1024], pe[1024];
-    corpus_path(pl, sizeof pl, table_corpus[c], "layers");
-    corpus_path(pe, sizeof pe, table_corpus[c], "expected");
-    walk(pl, pe, c, candidate[k].run, candidate[k].flags, best, print);
+    walk(table_corpus[c], table_corpus[c], c, candidate[k].run,
+         candidate[k].flags, best, print);
 }
 static void disagree_examples(FILE *f, size_t nc)
 {
@@ -417,19 +434,12 @@ static void disagree_examples(FILE *f, size_t nc)
 }
 static int max_difference(const char *corpus, ql_run_fn run)
 {
-    char pl[1024], pe[1024];
-    int most = 0;
-    corpus_path(pl, sizeof pl, corpus, "layers");
-    corpus_path(pe, sizeof pe, corpus, "expected");
-    FILE *fl = fopen(pl, "r"), *fe = fopen(pe, "r");
-    ql_reader rl, re;
+    corpus_reader cr;
     ql_layer L;
     uint8_t *want;
-    if (!fl || !fe)
-        fail_book("cannot open a corpus");
-    ql_reader_init(&rl, fl, pl);
-    ql_reader_init(&re, fe, pe);
-    while (next_pair(&rl, &re, &L, &want)) {
+    int most = 0;
+    corpus_open(&cr, corpus, corpus);
+    while (corpus_next(&cr, &L, &want)) {
         uint8_t *got = malloc(L.m * L.n);
         if (!got)
             fail_book("out of memory");
@@ -440,8 +450,7 @@ static int max_difference(const char *corpus, ql_run_fn run)
         free(want);
         ql_layer_free(&L);
     }
-    fclose(fl);
-    fclose(fe);
+    corpus_close(&cr);
     return most;
 }
 static size_t count_lines(const char *file)
@@ -503,21 +512,15 @@ static void corpus_numbers(const char *out_dir)
 }
 static void double_example(void)
 {
-    char pl[1024], pe[1024];
-    corpus_path(pl, sizeof pl, "qnnpack/ties", "layers");
-    corpus_path(pe, sizeof pe, "qnnpack/ties", "expected");
-    FILE *fl = fopen(pl, "r"), *fe = fopen(pe, "r");
-    ql_reader rl, re;
+    corpus_reader cr;
     ql_layer L;
-    if (!fl || !fe)
-        fail_book("cannot open the corpus");
-    ql_reader_init(&rl, fl, pl);
-    ql_reader_init(&re, fe, pe);
-    while (ql_read_layer(&rl, &L) > 0) {
+    uint8_t *want;
+    corpus_open(&cr, "qnnpack/ties", "qnnpack/ties");
+    while (corpus_next(&cr, &L, &want)) {
         size_t n = L.m * L.n;
-        uint8_t *want = malloc(n), *a3 = malloc(n), *ex = malloc(n), *q = malloc(n);
-        if (!want || !a3 || !ex || !q || ql_read_outputs(&re, n, want) <= 0)
-            fail_book("cannot read the expected outputs");
+        uint8_t *a3 = malloc(n), *ex = malloc(n), *q = malloc(n);
+        if (!a3 || !ex || !q)
+            fail_book("out of memory");
         run_answer3(&L, a3);
         ql_find_engine("exact")->run(&L, ex);
         ql_find_engine("qnnpack")->run(&L, q);
@@ -546,8 +549,7 @@ static void double_example(void)
                       "is off by one"
                     : "here PyTorch's float32 answer is the right one and the double "
                       "is off by one");
-                fclose(fl);
-                fclose(fe);
+                corpus_close(&cr);
                 ql_layer_free(&L);
                 free(want);
                 free(a3);
@@ -659,28 +661,29 @@ static void fma_report(const char *dir)
     };
     enum { NT = sizeof t / sizeof t[0] };
     example best = { -1, 0, 0, (size_t)-1, 0, 0 };
-    char pl[NT][1024], pe[NT][1024];
     FILE *f = open_out(dir, "fma.tex");
     fputs("\\begin{tabular}{llr}\n\\toprule\nengine & corpus & layers "
           "that change (outputs)\\\\\n\\midrule\n", f);
     for (int i = 0; i < NT; i++) {
         ql_corpus_stats st;
-        corpus_path(pl[i], sizeof pl[i], t[i].corpus, "layers");
-        corpus_path(pe[i], sizeof pe[i], t[i].expected, "expected");
-        if (ql_compare_corpus(pl[i], pe[i], ql_find_engine(t[i].engine)->run, 0,
+        char pl[1024], pe[1024];
+        corpus_path(pl, sizeof pl, t[i].corpus, "layers");
+        corpus_path(pe, sizeof pe, t[i].expected, "expected");
+        if (ql_compare_corpus(pl, pe, ql_find_engine(t[i].engine)->run, 0,
                               &st) != 0)
             fail_book(st.detail);
         fprintf(f, "\\texttt{%s} & \\texttt{%s} & %zu of %zu (%zu)\\\\\n",
                 t[i].engine, t[i].corpus, st.bad_layers, st.layers,
                 st.bad_outputs);
-        walk(pl[i], pe[i], i, ql_find_engine(t[i].engine)->run, 0, &best, NULL);
+        walk(t[i].corpus, t[i].expected, i, ql_find_engine(t[i].engine)->run, 0,
+             &best, NULL);
     }
     fputs("\\bottomrule\n\\end{tabular}\n\n", f);
     if (best.corpus < 0) {
         fputs("No small layer changed.\n", f);
     } else {
         fputs("\\begin{verbatim}\n", f);
-        walk(pl[best.corpus], pe[best.corpus], best.corpus,
+        walk(t[best.corpus].corpus, t[best.corpus].expected, best.corpus,
              ql_find_engine(t[best.corpus].engine)->run, 0, &best, f);
         fprintf(f, "\\end{verbatim}\nFrom \\texttt{%s}, output %zu: the real "
                 "engine gives %d, the \\texttt{%s} row of the FMA build %d.\n",
