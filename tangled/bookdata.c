@@ -81,8 +81,9 @@ static void forum_numbers(void)
     def("ForumMq", "%.9g", (double)mq);
     def("ForumMf", "%.9g", (double)ql_multiplier_fbgemm(
             L->x_q.scale, L->w_q.scale, L->y_q.scale));
-    def("ForumMultUlps", "%d", ulps_apart(mq, ql_multiplier_fbgemm(
-            L->x_q.scale, L->w_q.scale, L->y_q.scale)));
+    int ulps = ulps_apart(mq, ql_multiplier_fbgemm(L->x_q.scale, L->w_q.scale,
+                                                  L->y_q.scale));
+    def("ForumMultUlps", "%d unit%s", ulps, ulps == 1 ? "" : "s");
     def("ForumMd", "%.17g",
         (double)L->x_q.scale * L->w_q.scale / L->y_q.scale);
     def("ForumPairX", "%d", L->x[0]);
@@ -169,7 +170,7 @@ static void multiplier_orders(void)
         fail_book("no accumulator shows the multiplier orders differ");
     def("MultTrials", "%d", trials);
     def("MultDiffer", "%d", differ);
-    def("MultMaxUlps", "%d", max_ulps);
+    def("MultMaxUlps", "%d unit%s", max_ulps, max_ulps == 1 ? "" : "s");
 }
 static int show_multiplier_example(float sx, float sw, float sy,
                                    float mq, float mf)
