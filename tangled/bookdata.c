@@ -36,6 +36,7 @@ static FILE *open_out(const char *dir, const char *file)
     }
     return f;
 }
+
 static int ulps_apart(float a, float b)      /* a, b > 0 */
 {
     int n = 0;
@@ -93,6 +94,7 @@ static void forum_numbers(void)
     def("ForumPairExact", "%d", L->x[0] * L->w[0] + L->x[1] * L->w[1]);
     def("ForumPairExactB", "%d", L->x[0] * L->w[2] + L->x[1] * L->w[3]);
 }
+
 static void quantizer_examples(void)
 {
     ql_qparams p = { div_example_s, 0 }, z = { 1.0f, zp_example_z };
@@ -110,6 +112,7 @@ static void quantizer_examples(void)
                                                QL_QUINT8));
     def("QuantZpForum", "%d", (int)ql_forum_quantize(zp_example_r, z));
 }
+
 static void counts_and_bounds(void)
 {
     const ql_layer *L = ql_forum_layer();
@@ -142,6 +145,7 @@ static void counts_and_bounds(void)
     def("PairRRPos", "%d", 127 * 127 * 2);
     def("PairRRNeg", "%d", 127 * -128 * 2);
 }
+
 static int show_multiplier_example(float sx, float sw, float sy,
                                    float mq, float mf);
 static uint32_t seed = 20221027u;
@@ -172,6 +176,7 @@ static void multiplier_orders(void)
     def("MultDiffer", "%d", differ);
     def("MultMaxUlps", "%d unit%s", max_ulps, max_ulps == 1 ? "" : "s");
 }
+
 static int show_multiplier_example(float sx, float sw, float sy,
                                    float mq, float mf)
 {
@@ -193,6 +198,7 @@ static int show_multiplier_example(float sx, float sw, float sy,
     }
     return 0;
 }
+
 static void double_example(void);
 static double tie_acc, tie_double, tie_float;
 static const char *data_dir;
@@ -214,6 +220,7 @@ static ql_corpus_stats compare(const char *corpus, ql_run_fn run,
         fail_book(st.detail);
     return st;
 }
+
 static void run_forum(const ql_layer *L, uint8_t *y,
                       void (*f)(const ql_layer *, double *))
 {
@@ -240,6 +247,7 @@ static void run_answer3(const ql_layer *L, uint8_t *y)
 {
     run_forum(L, y, ql_forum_answer3);
 }
+
 static void qnnpack_variant(const ql_layer *L, uint8_t *y, float mult,
                             int double_product)
 {
@@ -273,6 +281,7 @@ static void run_double_product(const ql_layer *L, uint8_t *y)
                                                 L->w_q.scale,
                                                 L->y_q.scale), 1);
 }
+
 static void run_engine_exact(const ql_layer *L, uint8_t *y)
 {
     ql_find_engine("exact")->run(L, y);
@@ -320,6 +329,7 @@ static void disagree_table(FILE *f, ql_corpus_stats st[][3], size_t nc)
     }
     fputs("\\bottomrule\n\\end{tabular}\n", f);
 }
+
 static void print_layer(FILE *f, const ql_layer *L)
 {
     fprintf(f, "layer %zu %zu %zu\ninput %.9g %d", L->m, L->k, L->n,
@@ -338,6 +348,7 @@ static void print_layer(FILE *f, const ql_layer *L)
     fprintf(f, "\noutput %.9g %d\n", (double)L->y_q.scale,
             (int)L->y_q.zero_point);
 }
+
 typedef struct {
     int corpus;
     size_t layer, output, size;
@@ -378,6 +389,7 @@ static void corpus_close(corpus_reader *c)
     fclose(c->fl);
     fclose(c->fe);
 }
+
 static void walk(const char *corpus, const char *expected, int c,
                  ql_run_fn run, unsigned flags, example *best, FILE *print)
 {
@@ -403,6 +415,7 @@ static void walk(const char *corpus, const char *expected, int c,
                 }
             free(got);
         }
+
         free(want);
         ql_layer_free(&L);
     }
@@ -414,6 +427,7 @@ static void walk_corpus(int c, size_t k, example *best, FILE *print)
     walk(table_corpus[c], table_corpus[c], c, candidate[k].run,
          candidate[k].flags, best, print);
 }
+
 static void disagree_examples(FILE *f, size_t nc)
 {
     for (size_t k = 0; k < nc; k++) {
@@ -433,6 +447,7 @@ static void disagree_examples(FILE *f, size_t nc)
                 best.got);
     }
 }
+
 static int max_difference(const char *corpus, ql_run_fn run)
 {
     corpus_reader cr;
@@ -454,6 +469,7 @@ static int max_difference(const char *corpus, ql_run_fn run)
     corpus_close(&cr);
     return most;
 }
+
 static size_t count_lines(const char *file)
 {
     char path[1024];
@@ -468,6 +484,7 @@ static size_t count_lines(const char *file)
     fclose(f);
     return n;
 }
+
 static void corpus_numbers(const char *out_dir)
 {
     enum { NC = sizeof candidate / sizeof candidate[0] };
@@ -511,6 +528,7 @@ static void corpus_numbers(const char *out_dir)
     fclose(f);
     double_example();
 }
+
 static void double_example(void)
 {
     corpus_reader cr;
@@ -566,6 +584,7 @@ static void double_example(void)
     }
     fail_book("answer 3 agrees with the whole corpus");
 }
+
 static void fbgemm_example(void)
 {
     static uint8_t x[2] = { 255, 255 };
@@ -583,6 +602,7 @@ static void fbgemm_example(void)
     def("FbExVnni", "%d", a);
     def("FbExAvx", "%d", b);
 }
+
 static size_t sat_by_one, sat_by_more;
 
 static void fbgemm_row(FILE *f, const char *name)
@@ -638,6 +658,7 @@ static void fbgemm_row(FILE *f, const char *name)
     fclose(fv);
     fclose(fa);
 }
+
 static void fbgemm_table(const char *out_dir)
 {
     FILE *f = open_out(out_dir, "fbgemm-table.tex");
@@ -653,6 +674,7 @@ static void fbgemm_table(const char *out_dir)
     def("FbSatMorePercent", "%.0f",
         100.0 * (double)sat_by_more / (double)(sat_by_one + sat_by_more));
 }
+
 static void fma_report(const char *dir)
 {
     static const struct { const char *engine, *corpus, *expected; } t[] = {
@@ -691,8 +713,10 @@ static void fma_report(const char *dir)
                 t[best.corpus].corpus, best.output, best.want,
                 t[best.corpus].engine, best.got);
     }
+
     fclose(f);
 }
+
 static void fma_example(const char *dir)
 {
     seed = 4242u;
@@ -719,10 +743,12 @@ static void fma_example(const char *dir)
                     def("FmaFusedValue", "%.9g", (double)fmaf(d, m, (float)zy));
                     return;
                 }
+
             }
     }
     fail_book("no layer changes under a fused multiply-add");
 }
+
 static void grid_data(const char *dir)
 {
     const ql_layer *L = ql_forum_layer();
@@ -740,6 +766,7 @@ static void grid_data(const char *dir)
                 (int)ql_quantize(in[i], L->x_q, QL_QUINT8));
     fclose(f);
 }
+
 static void error_data(const char *dir)
 {
     const ql_layer *L = ql_forum_layer();
@@ -752,6 +779,7 @@ static void error_data(const char *dir)
     }
     fclose(f);
 }
+
 static void algebra_data(const char *dir)
 {
     const ql_layer *L = ql_forum_layer();
@@ -777,6 +805,7 @@ static void algebra_data(const char *dir)
         fprintf(f, "\"%s\" %lld %lld\n", label[i], t[0][i], t[1][i]);
     fclose(f);
 }
+
 static void tie_data(const char *dir)
 {
     double tie = floor(tie_double) + 0.5;
@@ -795,6 +824,7 @@ static void tie_data(const char *dir)
     def("TieAcc", "%.0f", tie_acc);
     def("TieUlp", "%.3g", (double)ulp);
 }
+
 static void pairs_data(const char *dir)
 {
     int lo = 255 * -128, hi = 255 * 127, rlo = 127 * -128, rhi = 127 * 127;
@@ -818,6 +848,7 @@ static void figure_data(const char *dir)
     tie_data(dir);
     pairs_data(dir);
 }
+
 static void rounding_table(FILE *f)
 {
     static const float v[] = { 2.5f, -2.5f, 1.5f, -1.5f, 0.5f, -0.5f,
@@ -832,6 +863,7 @@ static void rounding_table(FILE *f)
                 (double)floorf(v[i] + 0.5f) + 0.0);
     fputs("\\bottomrule\n\\end{tabular}\n", f);
 }
+
 static void row(FILE *f, const char *label, const char *fmt, double a,
                 double b)
 {
@@ -885,6 +917,7 @@ static void forum_table(FILE *f)
     row(f, "exact output", "%g", y[0], y[1]);
     fputs("\\bottomrule\n\\end{tabular}\n", f);
 }
+
 int main(int argc, char **argv)
 {
     if (argc == 4 && strcmp(argv[1], "--fma") == 0) {
@@ -917,3 +950,4 @@ int main(int argc, char **argv)
     fclose(f);
     return 0;
 }
+

@@ -22,6 +22,7 @@ static void usage(FILE *f)
     for (size_t i = 0; i < n; i++)
         fprintf(f, "  %-12s %s\n", e[i].name, e[i].summary);
 }
+
 static FILE *open_input(const char *path, const char **name)
 {
     if (!path || strcmp(path, "-") == 0) {
@@ -35,6 +36,7 @@ static FILE *open_input(const char *path, const char **name)
                 strerror(errno));
     return f;
 }
+
 static int run_items(const char *path, const char *what,
                      int (*one)(ql_reader *r, const void *ctx),
                      const void *ctx)
@@ -63,12 +65,14 @@ static int run_items(const char *path, const char *what,
     }
     return 0;
 }
+
 static void print_codes(const uint8_t *y, size_t n)
 {
     for (size_t i = 0; i < n; i++)
         printf(i ? " %d" : "%d", y[i]);
     putchar('\n');
 }
+
 static int eval_one(ql_reader *r, const void *ctx)
 {
     const ql_engine *e = ctx;
@@ -91,6 +95,7 @@ static int eval_one(ql_reader *r, const void *ctx)
     ql_layer_free(&L);
     return t;
 }
+
 static void print_float(float v)
 {
     char buf[32];
@@ -117,6 +122,7 @@ static int observe_one(ql_reader *r, const void *ctx)
     }
     return t;
 }
+
 static int quantize_one(ql_reader *r, const void *ctx)
 {
     ql_dtype t;
@@ -133,6 +139,7 @@ static int quantize_one(ql_reader *r, const void *ctx)
     }
     return k;
 }
+
 static void print_pair(const char *label, const double *y)
 {
     printf("  %-38s [%g, %g]\n", label, y[0], y[1]);
@@ -202,6 +209,7 @@ static int cmd_forum(void)
            "got [0, 255].\n");
     return 0;
 }
+
 static int eval_args(int argc, char **argv)
 {
     const char *engine = "qnnpack", *path = NULL;
@@ -226,6 +234,7 @@ static int eval_args(int argc, char **argv)
     }
     return run_items(path, "layer", eval_one, e);
 }
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -254,3 +263,4 @@ int main(int argc, char **argv)
             "Try 'qlinear --help'.\n", argv[1]);
     return 2;
 }
+

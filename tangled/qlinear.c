@@ -26,6 +26,7 @@ float ql_round_half_even(float v)
         f += 1.0f;
     return f;
 }
+
 int32_t ql_cvt_f32_i32(float v)          /* x86 cvtps2dq */
 {
     if (!(v >= -0x1p31f && v < 0x1p31f))  /* also catches NaN */
@@ -39,12 +40,14 @@ static int64_t cvtt_f32_i64(float v)     /* x86 cvttss2si, 64 bit */
         return INT64_MIN;
     return (int64_t)v;
 }
+
 void ql_qrange(ql_scheme sc, int32_t *qmin, int32_t *qmax)
 {
     int shift = sc.reduce_range ? 1 : 0;
     *qmin = sc.dtype == QL_QUINT8 ? 0 : -128 / (1 << shift);
     *qmax = sc.dtype == QL_QUINT8 ? 255 >> shift : 127 >> shift;
 }
+
 ql_qparams ql_observe(ql_scheme sc, const float *v, size_t n)
 {
     ql_qparams p = { 1.0f, 0 };
@@ -75,6 +78,7 @@ ql_qparams ql_observe(ql_scheme sc, const float *v, size_t n)
     }
     return p;
 }
+
 int32_t ql_quantize(float r, ql_qparams p, ql_dtype t)
 {
     ql_scheme full = { t, 0, 0 };
@@ -85,16 +89,19 @@ int32_t ql_quantize(float r, ql_qparams p, ql_dtype t)
     ql_qrange(full, &qmin, &qmax);
     return v < qmin ? qmin : v > qmax ? qmax : (int32_t)v;
 }
+
 float ql_dequantize(int32_t q, ql_qparams p)
 {
     return p.scale * (float)(q - p.zero_point);
 }
+
 int32_t ql_forum_quantize(float r, ql_qparams p)
 {
     float q = (float)p.zero_point + r / p.scale;
     q = q < 0.0f ? 0.0f : q > 255.0f ? 255.0f : q;   /* clamp_ */
     return (int32_t)ql_round_half_even(q);           /* round_ */
 }
+
 const ql_layer *ql_forum_layer(void)
 {
     static uint8_t x[2] = { 0, 255 };
@@ -108,6 +115,7 @@ const ql_layer *ql_forum_layer(void)
     };
     return &forum;
 }
+
 int64_t ql_acc_exact(const ql_layer *L, size_t i, size_t j)
 {
     const uint8_t *x = L->x + i * L->k;
@@ -118,6 +126,7 @@ int64_t ql_acc_exact(const ql_layer *L, size_t i, size_t j)
              * (w[kk] - L->w_q.zero_point);
     return a;
 }
+
 int64_t ql_acc_four_terms(const ql_layer *L, size_t i, size_t j)
 {
     const uint8_t *x = L->x + i * L->k;
@@ -131,6 +140,7 @@ int64_t ql_acc_four_terms(const ql_layer *L, size_t i, size_t j)
     }
     return raw - zw * row - zx * col + (int64_t)L->k * zx * zw;
 }
+
 int64_t ql_acc_question(const ql_layer *L, size_t i, size_t j)
 {
     const uint8_t *x = L->x + i * L->k;
@@ -141,6 +151,7 @@ int64_t ql_acc_question(const ql_layer *L, size_t i, size_t j)
              * w[kk];
     return a;
 }
+
 int32_t ql_wrap_i32(int64_t v)
 {
     uint32_t u = (uint32_t)v;             /* v modulo 2^32 */
@@ -148,10 +159,12 @@ int32_t ql_wrap_i32(int64_t v)
         return (int32_t)u;
     return (int32_t)(u - 0x80000000u) - INT32_MAX - 1;
 }
+
 int32_t ql_sat16(int32_t v)
 {
     return v < -32768 ? -32768 : v > 32767 ? 32767 : v;
 }
+
 static int64_t raw_pairs16(const uint8_t *x, const int8_t *w,
                            size_t from, size_t to)
 {
@@ -185,6 +198,7 @@ int32_t ql_acc_pairs16(const ql_layer *L, size_t i, size_t j)
 {
     return ql_acc_pairs16_split(L, i, j, L->k);
 }
+
 float ql_multiplier_qnnpack(float sx, float sw, float sy)
 {
     float product = sw * sx;
@@ -197,16 +211,19 @@ float ql_multiplier_fbgemm(float sx, float sw, float sy)
     float act_times_w = sx * sw;
     return act_times_w / sy;
 }
+
 static uint8_t requantize_x86(float v, int32_t zy)
 {
     int32_t r = ql_sat16(ql_cvt_f32_i32(v));    /* cvtps2dq, packs */
     r = ql_sat16(r + zy);                      /* adds_epi16 */
     return (uint8_t)(r < 0 ? 0 : r > 255 ? 255 : r);   /* packus */
 }
+
 uint8_t ql_requantize_x86(float v, int32_t zy)
 {
     return requantize_x86(v, zy);
 }
+
 int32_t ql_qnnpack_bias(float b, float sx, float sw)
 {
     float scale = (float)((double)sw * (double)sx);
@@ -215,12 +232,14 @@ int32_t ql_qnnpack_bias(float b, float sx, float sw)
     return v < INT32_MIN ? INT32_MIN : v > INT32_MAX ? INT32_MAX
                                                      : (int32_t)v;
 }
+
 float ql_fbgemm_bias(float b, float sx, float sw)
 {
     float act_times_w = sx * sw;
     float reciprocal = (float)(1.0 / (double)act_times_w);
     return b * reciprocal;
 }
+
 static void run_qnnpack(const ql_layer *L, uint8_t *y)
 {
     float sx = L->x_q.scale, sw = L->w_q.scale;
@@ -233,6 +252,7 @@ static void run_qnnpack(const ql_layer *L, uint8_t *y)
                 requantize_x86((float)acc * mult, L->y_q.zero_point);
         }
 }
+
 static void fbgemm_requantize(const ql_layer *L, uint8_t *y,
                               int32_t (*acc)(const ql_layer *,
                                              size_t, size_t))
@@ -262,17 +282,20 @@ static void run_fbgemm_avx2(const ql_layer *L, uint8_t *y)
 {
     fbgemm_requantize(L, y, ql_acc_pairs16);
 }
+
 static int32_t acc_onednn_avx2(const ql_layer *L, size_t i, size_t j)
 {
     size_t split = L->k > 256 && L->k < 768 ? (L->k + 1) / 2 : L->k;
     return ql_acc_pairs16_split(L, i, j, split);
 }
+
 static const char *onednn_refuses(const ql_layer *L)
 {
     return L->w_q.zero_point != 0
            ? "oneDNN only supports symmetric weights (zero point 0)"
            : NULL;
 }
+
 static void onednn_requantize(const ql_layer *L, uint8_t *y,
                               int32_t (*acc)(const ql_layer *,
                                              size_t, size_t))
@@ -300,6 +323,7 @@ static void run_onednn_avx2(const ql_layer *L, uint8_t *y)
 {
     onednn_requantize(L, y, acc_onednn_avx2);
 }
+
 enum { BIG_LIMBS = 16 };             /* 512 bits: see the bound above */
 typedef struct { uint32_t limb[BIG_LIMBS]; } big;
 
@@ -319,6 +343,7 @@ static void big_add_term(big *a, uint64_t m, uint32_t f, int shift)
         carry = s >> 32;
     }
 }
+
 static int big_cmp(const big *a, const big *b)
 {
     for (int i = BIG_LIMBS - 1; i >= 0; i--)
@@ -326,12 +351,14 @@ static int big_cmp(const big *a, const big *b)
             return a->limb[i] < b->limb[i] ? -1 : 1;
     return 0;
 }
+
 static void split_float(float v, int64_t *m, int *e)
 {
     float frac = frexpf(v, e);              /* v = frac * 2^e */
     *m = (int64_t)ldexpf(frac, 24);         /* |m| < 2^24, exact */
     *e -= 24;
 }
+
 static int exact_side(int64_t a, float b, int64_t k, const ql_layer *L)
 {
     int64_t mx, mw, my, mb;
@@ -360,6 +387,7 @@ static int exact_side(int64_t a, float b, int64_t k, const ql_layer *L)
                          exp2[t] - emin);
     return big_cmp(&pos, &neg);
 }
+
 static uint8_t exact_output(int64_t a, float b, const ql_layer *L)
 {
     int64_t zy = L->y_q.zero_point, lo = -zy - 1, hi = 255 - zy;
@@ -383,6 +411,7 @@ static void run_exact(const ql_layer *L, uint8_t *y)
             y[i * L->n + j] = exact_output(ql_acc_exact(L, i, j),
                                            L->bias ? L->bias[j] : 0.0f, L);
 }
+
 static const ql_engine engine_table[] = {
     { "qnnpack", "PyTorch 1.13 QNNPACK: int32 bias, fl(fl(Sw*Sx)*fl(1/Sy))",
       run_qnnpack, NULL },
@@ -413,12 +442,14 @@ const ql_engine *ql_find_engine(const char *name)
             return &e[i];
     return NULL;
 }
+
 float ql_multiplier_onednn(float sx, float sw, float sy)
 {
     float src = (float)(1.0 / (double)sx), wei = (float)(1.0 / (double)sw);
     float dst = (float)(1.0 / (double)sy);
     return dst / (src * wei);
 }
+
 static double clamp_u8_double(double v)
 {
     return v < 0.0 ? 0.0 : v > 255.0 ? 255.0 : v;
@@ -441,6 +472,7 @@ void ql_forum_question(const ql_layer *L, double *y)
             y[i * L->n + j] = clamp_u8_double(v);
         }
 }
+
 static float forum_acc_f32(const ql_layer *L, size_t i, size_t j)
 {
     float acc = 0.0f;
@@ -460,6 +492,7 @@ void ql_forum_answer2(const ql_layer *L, double *y)
             y[i * L->n + j] = clamp_u8_double(v);
         }
 }
+
 void ql_forum_answer3(const ql_layer *L, double *y)
 {
     double sxw = (double)L->x_q.scale * L->w_q.scale;
@@ -470,6 +503,7 @@ void ql_forum_answer3(const ql_layer *L, double *y)
             y[i * L->n + j] = clamp_u8_double(v);
         }
 }
+
 void ql_reader_init(ql_reader *r, FILE *in, const char *name)
 {
     r->in = in;
@@ -481,6 +515,7 @@ void ql_reader_init(ql_reader *r, FILE *in, const char *name)
     r->start_line = 0;
     r->err[0] = '\0';
 }
+
 static int fail(ql_reader *r, long line, const char *fmt, ...)
 {
     va_list ap;
@@ -490,6 +525,7 @@ static int fail(ql_reader *r, long line, const char *fmt, ...)
     va_end(ap);
     return -1;
 }
+
 static void advance(ql_reader *r)
 {
     if (r->c == '\n')
@@ -523,6 +559,7 @@ static int next_token(ql_reader *r)
     r->tok[len] = '\0';
     return 1;
 }
+
 static int parse_int(ql_reader *r, const char *what, long lo, long hi,
                      long *out)
 {
@@ -551,6 +588,7 @@ static int required(ql_reader *r, int t, const char *what)
     return t == 0 ? fail(r, r->line, "missing %s at end of input", what)
                   : t;
 }
+
 static int parse_float(ql_reader *r, const char *what, float *out)
 {
     char *end;
@@ -579,6 +617,7 @@ static int read_scale(ql_reader *r, const char *what, float *out)
                     "%s %s must be a positive normal float32", what, r->tok);
     return t;
 }
+
 void ql_layer_free(ql_layer *L)
 {
     free(L->x);
@@ -588,6 +627,7 @@ void ql_layer_free(ql_layer *L)
     L->w = NULL;
     L->bias = NULL;
 }
+
 static int is_keyword(const char *s)
 {
     static const char *const word[] = { "layer", "input", "weight",
@@ -619,6 +659,7 @@ static int expect(ql_reader *r, const char *word)
                                                   : "");
     return 1;
 }
+
 int ql_read_layer(ql_reader *r, ql_layer *L)
 {
     long v[3];
@@ -714,6 +755,7 @@ int ql_read_layer(ql_reader *r, ql_layer *L)
     ql_layer_free(L);
     return -1;
 }
+
 static int read_qparams(ql_reader *r, const char *word, long zlo,
                         long zhi, ql_qparams *p)
 {
@@ -750,12 +792,14 @@ static int read_codes(ql_reader *r, const char *what, size_t n,
     }
     return 1;
 }
+
 static int rest_of_line_is_empty(ql_reader *r)
 {
     while (r->c == ' ' || r->c == '\t' || r->c == '\r')
         advance(r);
     return r->c == '\n' || r->c == '#' || r->c == EOF;
 }
+
 int ql_read_observation(ql_reader *r, ql_scheme *sc, float **v,
                         size_t *n)
 {
@@ -798,6 +842,7 @@ int ql_read_observation(ql_reader *r, ql_scheme *sc, float **v,
     *n = (size_t)count;
     return 1;
 }
+
 static int read_line_values(ql_reader *r, long line, size_t n, float **v)
 {
     if (!(*v = malloc((n ? n : 1) * sizeof **v)))
@@ -821,6 +866,7 @@ static int read_line_values(ql_reader *r, long line, size_t n, float **v)
     }
     return 1;
 }
+
 int ql_read_quantize(ql_reader *r, ql_dtype *t, ql_qparams *p, float **v,
                      size_t *n)
 {
@@ -849,6 +895,7 @@ int ql_read_quantize(ql_reader *r, ql_dtype *t, ql_qparams *p, float **v,
     *n = (size_t)count;
     return 1;
 }
+
 int ql_read_outputs(ql_reader *r, size_t n, uint8_t *y)
 {
     for (size_t i = 0; i < n; i++) {
@@ -863,6 +910,7 @@ int ql_read_outputs(ql_reader *r, size_t n, uint8_t *y)
     }
     return 1;
 }
+
 int ql_compare_corpus(const char *layers, const char *expected,
                       ql_run_fn run, unsigned flags, ql_corpus_stats *st)
 {
@@ -916,3 +964,4 @@ done:
     if (fe) fclose(fe);
     return t < 0 ? -1 : 0;
 }
+

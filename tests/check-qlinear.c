@@ -17,6 +17,7 @@ static uint32_t test_rand(uint32_t *s)
     *s = *s * 1664525u + 1013904223u;
     return *s >> 8;
 }
+
 #define requantize_x86 ql_requantize_x86
 #ifndef QL_TEST_DATA
 #define QL_TEST_DATA "tests/data"
@@ -47,6 +48,7 @@ static corpus_stats compare_corpus(const char *layers,
                   st.detail);
     return st;
 }
+
 static const struct { float v, want; } round_cases[] = {
     { 2.5f, 2.0f }, { 3.5f, 4.0f }, { -2.5f, -2.0f }, { -3.5f, -4.0f },
     { -0.5f, -0.0f }, { 0.5f, 0.0f }, { 1.5f, 2.0f }, { -1.5f, -2.0f },
@@ -62,6 +64,7 @@ START_TEST(test_round_half_even)
                   (double)round_cases[_i].want);
 }
 END_TEST
+
 START_TEST(test_round_matches_nearbyintf)
 {
     uint32_t s = 12345u;
@@ -76,6 +79,7 @@ START_TEST(test_round_matches_nearbyintf)
     }
 }
 END_TEST
+
 START_TEST(test_cvt_out_of_range)
 {
     ck_assert_int_eq(ql_cvt_f32_i32(2147483520.0f), 2147483520);
@@ -86,6 +90,7 @@ START_TEST(test_cvt_out_of_range)
     ck_assert_int_eq(ql_cvt_f32_i32(-2.5f), -2);
 }
 END_TEST
+
 START_TEST(test_observe_forum)
 {
     ql_scheme u8 = { QL_QUINT8, 0, 0 }, s8 = { QL_QINT8, 0, 0 };
@@ -97,6 +102,7 @@ START_TEST(test_observe_forum)
     ck_assert_int_eq(pw.zero_point, 26);
 }
 END_TEST
+
 START_TEST(test_observe_includes_zero)
 {
     ql_scheme u8 = { QL_QUINT8, 0, 0 };
@@ -113,6 +119,7 @@ START_TEST(test_observe_includes_zero)
     ck_assert_int_eq(p.zero_point, 0);
 }
 END_TEST
+
 START_TEST(test_quantize_forum)
 {
     ql_qparams px = { (float)0.010773413814604282, 202 };
@@ -126,6 +133,7 @@ START_TEST(test_quantize_forum)
                          want_w[i]);
 }
 END_TEST
+
 START_TEST(test_quantize_ties_and_overflow)
 {
     ql_qparams p = { 1.0f, 1 };
@@ -142,6 +150,7 @@ START_TEST(test_quantize_ties_and_overflow)
     ck_assert_int_eq(ql_quantize(-1e30f, p, QL_QINT8), -128);
 }
 END_TEST
+
 START_TEST(test_forum_quantizer_differences)
 {
     ql_qparams p = { div_example_s, 0 }, z = { 1.0f, zp_example_z };
@@ -157,6 +166,7 @@ START_TEST(test_forum_quantizer_differences)
     }
 }
 END_TEST
+
 START_TEST(test_acc_forum)
 {
     const ql_layer *L = ql_forum_layer();
@@ -186,12 +196,14 @@ START_TEST(test_four_terms_identity)
                      ql_acc_exact(&L, 0, 0));
 }
 END_TEST
+
 START_TEST(test_acc_question)
 {
     ck_assert_int_eq(ql_acc_question(ql_forum_layer(), 0, 0), -2271);
     ck_assert_int_eq(ql_acc_question(ql_forum_layer(), 0, 1), 26160);
 }
 END_TEST
+
 START_TEST(test_wrap_at_the_bound)
 {
     ck_assert_int_eq(ql_wrap_i32(33025LL * 65025), 2147450625);
@@ -201,6 +213,7 @@ START_TEST(test_wrap_at_the_bound)
     ck_assert_int_eq(ql_wrap_i32(4294967295LL), -1);
 }
 END_TEST
+
 START_TEST(test_layer_past_the_bound)
 {
     enum { K = 40000 };
@@ -223,6 +236,7 @@ START_TEST(test_layer_past_the_bound)
     ck_assert_int_eq(y, 255);
 }
 END_TEST
+
 START_TEST(test_pair_saturation)
 {
     uint8_t x[2] = { 255, 255 };
@@ -239,6 +253,7 @@ START_TEST(test_pair_saturation)
     ck_assert_int_eq(ql_acc_pairs16(&L, 0, 0), 255 * -128);
 }
 END_TEST
+
 START_TEST(test_multiplier_orders)
 {
     ck_assert(ql_multiplier_fbgemm(3.0f, 1.0f, 3.0f) == 1.0f);
@@ -249,6 +264,7 @@ START_TEST(test_multiplier_orders)
     ck_assert(ql_multiplier_qnnpack(41.0f, 1.0f, 41.0f) != 1.0f);
 }
 END_TEST
+
 START_TEST(test_multiplier_forum)
 {
     const ql_layer *L = ql_forum_layer();
@@ -260,6 +276,7 @@ START_TEST(test_multiplier_forum)
     ck_assert(23794.0f * mq == 253.46718f);
 }
 END_TEST
+
 START_TEST(test_requantize_overflow_is_zero)
 {
     ck_assert_int_eq(requantize_x86(2147483648.0f, 100), 0);
@@ -272,6 +289,7 @@ START_TEST(test_requantize_overflow_is_zero)
     ck_assert_int_eq(requantize_x86(-98.5f, 100), 2);
 }
 END_TEST
+
 START_TEST(test_bias_units)
 {
     ck_assert_int_eq(ql_qnnpack_bias(2.5f, 1.0f, 1.0f), 2);
@@ -281,6 +299,7 @@ START_TEST(test_bias_units)
     ck_assert(ql_fbgemm_bias(2.5f, 1.0f, 1.0f) == 2.5f);
 }
 END_TEST
+
 START_TEST(test_exact_ties)
 {
     uint8_t x[1], y[1];
@@ -301,6 +320,7 @@ START_TEST(test_exact_ties)
     e->run(&L, y); ck_assert_int_eq(y[0], 0);
 }
 END_TEST
+
 START_TEST(test_engines_on_the_forum_layer)
 {
     size_t n;
@@ -332,6 +352,7 @@ START_TEST(test_engines_on_conversion_overflow)
     ck_assert_int_eq(y[0], 255);
 }
 END_TEST
+
 START_TEST(test_forum_functions)
 {
     double y[2];
@@ -344,6 +365,7 @@ START_TEST(test_forum_functions)
     ck_assert(nearbyint(y[0]) == 59.0 && nearbyint(y[1]) == 253.0);
 }
 END_TEST
+
 static const struct {
     const char *engine, *layers, *expected;
     size_t min_layers;
@@ -382,6 +404,7 @@ START_TEST(test_engine_matches_ground_truth)
                   name, truth[_i].layers, st.bad_outputs, st.detail);
 }
 END_TEST
+
 static void run_onednn_where_no_pair_saturates(const ql_layer *L,
                                                uint8_t *y)
 {
@@ -403,6 +426,7 @@ START_TEST(test_onednn_exact_row)
     ck_assert_msg(st.bad_outputs == 0, "%s", st.detail);
 }
 END_TEST
+
 START_TEST(test_observers_match_pytorch)
 {
     FILE *in = open_data("observers.txt"), *ex = open_data(
@@ -429,6 +453,7 @@ START_TEST(test_observers_match_pytorch)
     fclose(ex);
 }
 END_TEST
+
 START_TEST(test_quantize_matches_pytorch)
 {
     FILE *in = open_data("quantize.txt"), *ex = open_data(
@@ -455,6 +480,7 @@ START_TEST(test_quantize_matches_pytorch)
     fclose(ex);
 }
 END_TEST
+
 static void run_answer3(const ql_layer *L, uint8_t *y)
 {
     double *d = malloc(L->m * L->n * sizeof *d);
@@ -477,6 +503,7 @@ START_TEST(test_double_is_not_enough)
     ck_assert_msg(ex.bad_layers > 0, "exact never differs");
 }
 END_TEST
+
 static Suite *qlinear_suite(void)
 {
     Suite *s = suite_create("qlinear");
