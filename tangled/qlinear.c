@@ -6,7 +6,6 @@
 #pragma STDC FP_CONTRACT OFF
 #endif
 #include "qlinear.h"
-#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
