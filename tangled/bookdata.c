@@ -752,6 +752,8 @@ static void fma_example(const char *dir)
 static void grid_data(const char *dir)
 {
     const ql_layer *L = ql_forum_layer();
+    def("GridLow", "%.4f", (double)ql_dequantize(0, L->x_q));
+    def("GridHigh", "%.4f", (double)ql_dequantize(255, L->x_q));
     static const float in[2] = { -2.1787893772125244f, 0.5684312582015991f };
     FILE *f = open_out(dir, "fig-grid-levels.dat");
     for (int q = 0; q <= 255; q++)
@@ -891,6 +893,12 @@ static void forum_table(FILE *f)
     ql_forum_answer3(L, a3);
     fputs("\\begin{tabular}{lrr}\n\\toprule\n"
           "step & output 0 & output 1\\\\\n\\midrule\n", f);
+    fprintf(f, "input codes $x_0, x_1$ & \\multicolumn{2}{c}{$%d, %d$}\\\\\n"
+            "zero points $Z_x, Z_w, Z_y$ & \\multicolumn{2}{c}{$%d, %d, %d$}"
+            "\\\\\n", L->x[0], L->x[1], (int)L->x_q.zero_point,
+            (int)L->w_q.zero_point, (int)L->y_q.zero_point);
+    fprintf(f, "QNNPACK multiplier $M$ & \\multicolumn{2}{c}{$%.9g$}\\\\\n"
+            "\\midrule\n", (double)mq);
     row(f, "weights $w_{j0}$", "%g", L->w[0], L->w[2]);
     row(f, "weights $w_{j1}$", "%g", L->w[1], L->w[3]);
     row(f, "$(x_0 - Z_x)(w_{j0} - Z_w)$", "%g",
