@@ -40,6 +40,16 @@ pass == 1 && /^@text / && index($0, "\\begin{equation}") { neq++ }
 pass == 1 && /^@text / && match($0, /\\label\{eq:[^}]*\}/) {
     lab = substr($0, RSTART + 7, RLENGTH - 8); eqlabel[neq] = lab; eqnum[lab] = neq
 }
+# Appendices: pandoc numbers every section with digits, so after
+# \appendix we letter the sections ourselves (A, A.1, ...) and turn
+# \ref to their labels into links with those letters.
+pass == 1 && /^@text / && index($0, "\\appendix") { inapp = 1 }
+pass == 1 && /^@text \\section\{/ && inapp { na++; ns = 0; cursec = letter(na) }
+pass == 1 && /^@text \\subsection\{/ && inapp { ns++; cursec = letter(na) "." ns }
+pass == 1 && /^@text / && inapp && match($0, /\\label\{sec:[^}]*\}/) {
+    applabel[substr($0, RSTART + 7, RLENGTH - 8)] = cursec
+}
+function letter(n) { return substr("ABCDEFGHIJKLMNOPQRSTUVWXYZ", n, 1) }
 pass == 1 && /^@defn / {
     name = substr($0, 7)
     if (!(name in nameid)) { nameid[name] = ++nnames; names[nnames] = name }
@@ -108,7 +118,25 @@ pass == 1 { next }
     print "\n\\end{small}\n"
     next
 }
+function appendices(t,    lab) {
+    if (index(t, "\\appendix")) { inapp2 = 1; sub(/\\appendix/, "", t) }
+    if (inapp2 && t ~ /^\\section\{/) {
+        na2++; ns2 = 0
+        sub(/^\\section\{/, "\\section*{" letter(na2) "~", t)
+    } else if (inapp2 && t ~ /^\\subsection\{/) {
+        ns2++
+        sub(/^\\subsection\{/, "\\subsection*{" letter(na2) "." ns2 "~", t)
+    }
+    while (match(t, /\\ref\{sec:[^}]*\}/) \
+           && (substr(t, RSTART + 5, RLENGTH - 6) in applabel)) {
+        lab = substr(t, RSTART + 5, RLENGTH - 6)
+        t = substr(t, 1, RSTART - 1) "\\hyperlink{" lab "}{" applabel[lab] "}" \
+            substr(t, RSTART + RLENGTH)
+    }
+    return t
+}
 function equations(t,    lab) {
+    t = appendices(t)
     if (index(t, "\\begin{equation}")) {
         seq++
         sub(/\\begin\{equation\}/, "\\hypertarget{eq:" eqlabel[seq] "}{}\n\\[", t)
