@@ -211,16 +211,11 @@ float ql_multiplier_fbgemm(float sx, float sw, float sy)
     return act_times_w / sy;
 }
 
-static uint8_t requantize_x86(float v, int32_t zy)
+uint8_t ql_requantize_x86(float v, int32_t zy)
 {
     int32_t r = ql_sat16(ql_cvt_f32_i32(v));    /* cvtps2dq, packs */
     r = ql_sat16(r + zy);                      /* adds_epi16 */
     return (uint8_t)(r < 0 ? 0 : r > 255 ? 255 : r);   /* packus */
-}
-
-uint8_t ql_requantize_x86(float v, int32_t zy)
-{
-    return requantize_x86(v, zy);
 }
 
 int32_t ql_qnnpack_bias(float b, float sx, float sw)
@@ -248,7 +243,7 @@ static void run_qnnpack(const ql_layer *L, uint8_t *y)
             int64_t b = L->bias ? ql_qnnpack_bias(L->bias[j], sx, sw) : 0;
             int32_t acc = ql_wrap_i32(b + ql_acc_exact(L, i, j));
             y[i * L->n + j] =
-                requantize_x86((float)acc * mult, L->y_q.zero_point);
+                ql_requantize_x86((float)acc * mult, L->y_q.zero_point);
         }
 }
 
@@ -263,7 +258,7 @@ static void fbgemm_requantize(const ql_layer *L, uint8_t *y,
             float v = (float)acc(L, i, j);
             if (L->bias)
                 v = v + ql_fbgemm_bias(L->bias[j], sx, sw);
-            y[i * L->n + j] = requantize_x86(v * mult, L->y_q.zero_point);
+            y[i * L->n + j] = ql_requantize_x86(v * mult, L->y_q.zero_point);
         }
 }
 

@@ -18,7 +18,6 @@ static uint32_t test_rand(uint32_t *s)
     return *s >> 8;
 }
 
-#define requantize_x86 ql_requantize_x86
 #ifndef QL_TEST_DATA
 #define QL_TEST_DATA "tests/data"
 #endif
@@ -279,14 +278,14 @@ END_TEST
 
 START_TEST(test_requantize_overflow_is_zero)
 {
-    ck_assert_int_eq(requantize_x86(2147483648.0f, 100), 0);
-    ck_assert_int_eq(requantize_x86(2147483520.0f, 100), 255);
-    ck_assert_int_eq(requantize_x86(-3e9f, 100), 0);
-    ck_assert_int_eq(requantize_x86(154.5f, 100), 254);
-    ck_assert_int_eq(requantize_x86(155.5f, 100), 255);
-    ck_assert_int_eq(requantize_x86(-100.5f, 100), 0);
-    ck_assert_int_eq(requantize_x86(-99.5f, 100), 0);
-    ck_assert_int_eq(requantize_x86(-98.5f, 100), 2);
+    ck_assert_int_eq(ql_requantize_x86(2147483648.0f, 100), 0);
+    ck_assert_int_eq(ql_requantize_x86(2147483520.0f, 100), 255);
+    ck_assert_int_eq(ql_requantize_x86(-3e9f, 100), 0);
+    ck_assert_int_eq(ql_requantize_x86(154.5f, 100), 254);
+    ck_assert_int_eq(ql_requantize_x86(155.5f, 100), 255);
+    ck_assert_int_eq(ql_requantize_x86(-100.5f, 100), 0);
+    ck_assert_int_eq(ql_requantize_x86(-99.5f, 100), 0);
+    ck_assert_int_eq(ql_requantize_x86(-98.5f, 100), 2);
 }
 END_TEST
 
