@@ -36,7 +36,7 @@ DATA := tests/data
 CORPUS := $(shell find $(DATA) -name "*.txt" 2>/dev/null)
 
 .PHONY: all help deps tangle demo check check-suite check-tangle \
-        check-bad-inputs check-sanitize check-valgrind check-matrix fuzz \
+        check-bad-inputs check-cli check-sanitize check-valgrind check-matrix fuzz \
         check-roots check-docs golden crosscheck check-html clean
 FIGURES := $(FIGS:%=figures/%.pdf) $(FIGS:%=figures/%.svg)
 all: build/qlinear $(FIGURES) docs/qlinear.pdf docs/qlinear.html \
@@ -240,10 +240,12 @@ check-html: docs/qlinear.html build/npm/node_modules/playwright-core
 
 # --- checks ------------------------------------------------------------
 # The Check suite runs last, so its summary is the last line printed.
-check: check-tangle check-roots check-docs check-bad-inputs
+check: check-tangle check-roots check-docs check-bad-inputs check-cli
 	$(MAKE) --no-print-directory check-suite
 check-bad-inputs: build/qlinear
 	tests/bad-inputs.sh build/qlinear
+check-cli: build/qlinear
+	tests/cli-contract.sh build/qlinear
 check-suite: build/check-qlinear
 	build/check-qlinear
 

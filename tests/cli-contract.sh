@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# cli-contract.sh -- the command's contract on good input, with answers
+# from real PyTorch (the forum's layer and parameters, as measured with
+# Debian's python3-torch and quoted in the book).
+# Usage: tests/cli-contract.sh [QLINEAR]   (default build/qlinear)
+set -u
+QLINEAR=${1:-build/qlinear}
+passed=0 failed=0
+
+# expect NAME WANT -- COMMAND...  (standard input from the caller)
+expect() {
+    local name=$1 want=$2; shift 3
+    local got status
+    got=$("$@" 2>&1) && status=0 || status=$?
+    if [[ $status == 0 && "$got" == "$want" ]]; then
+        passed=$((passed + 1))
+    else
+        failed=$((failed + 1))
+        printf 'cli-contract: FAIL %s\n  got  (%s) %s\n  want %s\n' "$name" "$status" "$got" "$want"
+    fi
+}
+
+FORUM='layer 1 2 2
+input  0.010773413814604282 202  0 255
+weight 0.003769818227738142 26   25 127 -128 -112
+output 0.003812584327533841 0'
+
+for e in qnnpack fbgemm fbgemm-avx2 exact; do
+    expect "forum layer, engine $e" "59 253" -- $QLINEAR eval --engine "$e" <<< "$FORUM"
+done
+expect "forum layer, default engine, two layers" $'59 253\n59 253' -- \
+    $QLINEAR eval <<< "$FORUM
+$FORUM"
+# The scale is printed as the shortest text that reads back as the same
+# float32: NumPy's repr(np.float32(0.010773413814604282)) is 0.010773414.
+expect "forum input observed as PyTorch did" "0.010773414 202" -- \
+    $QLINEAR observe <<< "quint8 2 -2.1787893772125244 0.5684312582015991"
+expect "forum input quantized as PyTorch did" "0 255" -- \
+    $QLINEAR quantize <<< "quint8 0.010773413814604282 202 2 -2.1787893772125244 0.5684312582015991"
+expect "forum weight quantized as PyTorch did" "25 127 -128 -112" -- \
+    $QLINEAR quantize <<< "qint8 0.003769818227738142 26 4 -0.005293981172144413 0.37932288646698 -0.5819807648658752 -0.5203874707221985"
+out=$($QLINEAR forum)
+if [[ "$out" == *"[0, 255]"* && "$out" == *"engine qnnpack"*"[59, 253]"* ]]; then
+    passed=$((passed + 1)); else failed=$((failed + 1)); echo "cli-contract: FAIL forum story"; fi
+$QLINEAR --help | grep -q "qlinear eval" && $QLINEAR --version | grep -q "^qlinear " \
+    && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "cli-contract: FAIL --help/--version"; }
+
+echo "cli-contract: $passed passed, $failed failed"
+[[ $failed == 0 ]]
