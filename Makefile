@@ -176,6 +176,7 @@ check-sanitize: $(SRC)/.stamp
 	    OPT="$(SAN_OPT)" build/san-$$cc/qlinear build/san-$$cc/check-qlinear; \
 	  tests/run-all-engines.sh build/san-$$cc/qlinear build/san-$$cc/out; \
 	  tests/bad-inputs.sh build/san-$$cc/qlinear; \
+	  tests/cli-contract.sh build/san-$$cc/qlinear; \
 	  build/san-$$cc/check-qlinear; \
 	done
 check-valgrind: build/qlinear
