@@ -27,10 +27,13 @@ LDLIBS := -lm
 
 # Root chunks of qlinear.nw and where their committed copies live.
 FIGS := grid error algebra tie pairs disagree
-ROOTS := qlinear.h qlinear.c main.c bookdata.c check-qlinear.c \
+# The library, one file per concern: the arithmetic, the engines, the
+# exact reference, the readers, the forum's functions.
+LIB := qlinear.c engines.c exact.c reader.c forum.c
+ROOTS := qlinear.h $(LIB) main.c bookdata.c check-qlinear.c \
          fuzz-qlinear.c $(FIGS:%=%.gp)
 SRC := build/src
-COMMITTED := tangled/qlinear.h tangled/qlinear.c tangled/main.c \
+COMMITTED := tangled/qlinear.h $(LIB:%=tangled/%) tangled/main.c \
              tangled/bookdata.c tests/check-qlinear.c tests/fuzz-qlinear.c
 DATA := tests/data
 CORPUS := $(shell find $(DATA) -name "*.txt" 2>/dev/null)
@@ -91,16 +94,17 @@ tangle: $(SRC)/.stamp
 # B is the output directory: build/ normally, another one for the
 # sanitizer, compiler-matrix and FMA builds (make B=... CC=... OPT=...).
 B ?= build
-$(B)/qlinear.o: $(SRC)/qlinear.c $(SRC)/qlinear.h
+LIBOBJ = $(LIB:%.c=$(B)/%.o)
+$(B)/%.o: $(SRC)/%.c $(SRC)/qlinear.h
 	mkdir -p $(B)
 	$(CC) $(QL_CFLAGS) -c -o $@ $<
-$(B)/qlinear: $(SRC)/main.c $(B)/qlinear.o
-	$(CC) $(QL_CFLAGS) -o $@ $< $(B)/qlinear.o $(LDLIBS)
-$(B)/bookdata: $(SRC)/bookdata.c $(B)/qlinear.o
-	$(CC) $(QL_CFLAGS) -o $@ $< $(B)/qlinear.o $(LDLIBS)
-$(B)/check-qlinear: $(SRC)/check-qlinear.c $(B)/qlinear.o
+$(B)/qlinear: $(SRC)/main.c $(LIBOBJ)
+	$(CC) $(QL_CFLAGS) -o $@ $< $(LIBOBJ) $(LDLIBS)
+$(B)/bookdata: $(SRC)/bookdata.c $(LIBOBJ)
+	$(CC) $(QL_CFLAGS) -o $@ $< $(LIBOBJ) $(LDLIBS)
+$(B)/check-qlinear: $(SRC)/check-qlinear.c $(LIBOBJ)
 	$(CC) $(QL_CFLAGS) -DQL_TEST_DATA='"$(CURDIR)/$(DATA)"' \
-	  $$(pkg-config --cflags check) -o $@ $< $(B)/qlinear.o \
+	  $$(pkg-config --cflags check) -o $@ $< $(LIBOBJ) \
 	  $$(pkg-config --libs check) $(LDLIBS)
 
 # --- the book ----------------------------------------------------------
@@ -209,10 +213,10 @@ check-matrix: $(SRC)/.stamp
 FUZZ_SECONDS ?= 60
 FUZZ_FLAGS := -std=c11 -g -O1 -ffp-contract=off -Wall -Wextra -Werror \
               -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
-build/fuzz-qlinear: $(SRC)/fuzz-qlinear.c $(SRC)/qlinear.c $(SRC)/qlinear.h
+build/fuzz-qlinear: $(SRC)/fuzz-qlinear.c $(LIB:%=$(SRC)/%) $(SRC)/qlinear.h
 	$(MAKE) --no-print-directory deps EXTRA_DEBS="$(HARD_DEBS)"
 	clang $(FUZZ_FLAGS) -I$(SRC) -o $@ $(SRC)/fuzz-qlinear.c \
-	  $(SRC)/qlinear.c -lm
+	  $(LIB:%=$(SRC)/%) -lm
 build/fuzz-seeds/.stamp: $(CORPUS)
 	rm -rf build/fuzz-seeds; mkdir -p build/fuzz-seeds
 	awk '/^layer/ {n++} n && !/^#/ {print > ("build/fuzz-seeds/layer" n)}' \

@@ -75,6 +75,7 @@ float ql_fbgemm_bias(float b, float sx, float sw);
 const ql_engine *ql_engines(size_t *count);
 const ql_engine *ql_find_engine(const char *name);
 float ql_multiplier_onednn(float sx, float sw, float sy);
+uint8_t ql_exact_output(int64_t acc, float bias, const ql_layer *L);
 void ql_forum_question(const ql_layer *L, double *y);
 void ql_forum_answer2(const ql_layer *L, double *y);
 void ql_forum_answer3(const ql_layer *L, double *y);

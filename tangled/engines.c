@@ -1,0 +1,134 @@
+/* engines.c: each engine as a row of choices, and the table of them.
+   Tangled from qlinear.nw: edit that, not this file. */
+#include <float.h>
+#if !defined(FLT_EVAL_METHOD) || FLT_EVAL_METHOD != 0
+#error "qlinear needs FLT_EVAL_METHOD == 0 (SSE2, NEON, ...)"
+#endif
+#if defined(__clang__)
+#pragma STDC FP_CONTRACT OFF
+#endif
+#include <string.h>
+#include "qlinear.h"
+static void run_qnnpack(const ql_layer *L, uint8_t *y)
+{
+    float sx = L->x_q.scale, sw = L->w_q.scale;
+    float mult = ql_multiplier_qnnpack(sx, sw, L->y_q.scale);
+    for (size_t i = 0; i < L->m; i++)
+        for (size_t j = 0; j < L->n; j++) {
+            int64_t b = L->bias ? ql_qnnpack_bias(L->bias[j], sx, sw) : 0;
+            int32_t acc = ql_wrap_i32(b + ql_acc_exact(L, i, j));
+            y[i * L->n + j] =
+                ql_requantize_x86((float)acc * mult, L->y_q.zero_point);
+        }
+}
+
+static void fbgemm_requantize(const ql_layer *L, uint8_t *y,
+                              int32_t (*acc)(const ql_layer *,
+                                             size_t, size_t))
+{
+    float sx = L->x_q.scale, sw = L->w_q.scale;
+    float mult = ql_multiplier_fbgemm(sx, sw, L->y_q.scale);
+    for (size_t i = 0; i < L->m; i++)
+        for (size_t j = 0; j < L->n; j++) {
+            float v = (float)acc(L, i, j);
+            if (L->bias)
+                v = v + ql_fbgemm_bias(L->bias[j], sx, sw);
+            y[i * L->n + j] = ql_requantize_x86(v * mult, L->y_q.zero_point);
+        }
+}
+
+static int32_t acc_int32(const ql_layer *L, size_t i, size_t j)
+{
+    return ql_wrap_i32(ql_acc_exact(L, i, j));
+}
+
+static void run_fbgemm(const ql_layer *L, uint8_t *y)
+{
+    fbgemm_requantize(L, y, acc_int32);
+}
+
+static void run_fbgemm_avx2(const ql_layer *L, uint8_t *y)
+{
+    fbgemm_requantize(L, y, ql_acc_pairs16);
+}
+
+static int32_t acc_onednn_avx2(const ql_layer *L, size_t i, size_t j)
+{
+    size_t split = L->k > 256 && L->k < 768 ? (L->k + 1) / 2 : L->k;
+    return ql_acc_pairs16_split(L, i, j, split);
+}
+
+static const char *onednn_refuses(const ql_layer *L)
+{
+    return L->w_q.zero_point != 0
+           ? "oneDNN only supports symmetric weights (zero point 0)"
+           : NULL;
+}
+
+static void onednn_requantize(const ql_layer *L, uint8_t *y,
+                              int32_t (*acc)(const ql_layer *,
+                                             size_t, size_t))
+{
+    float sx = L->x_q.scale, sw = L->w_q.scale;
+    float mult = ql_multiplier_onednn(sx, sw, L->y_q.scale);
+    float bscale = (float)(1.0 / (double)sx) * (float)(1.0 / (double)sw);
+    for (size_t i = 0; i < L->m; i++)
+        for (size_t j = 0; j < L->n; j++) {
+            float d = (float)acc(L, i, j);
+            if (L->bias)
+                d = d + L->bias[j] * bscale;
+            d = d * mult + (float)L->y_q.zero_point;
+            d = d < 0.0f ? 0.0f : d > 255.0f ? 255.0f : d;
+            y[i * L->n + j] = (uint8_t)ql_round_half_even(d);
+        }
+}
+
+static void run_onednn(const ql_layer *L, uint8_t *y)
+{
+    onednn_requantize(L, y, acc_int32);
+}
+
+static void run_onednn_avx2(const ql_layer *L, uint8_t *y)
+{
+    onednn_requantize(L, y, acc_onednn_avx2);
+}
+
+static void run_exact(const ql_layer *L, uint8_t *y)
+{
+    for (size_t i = 0; i < L->m; i++)
+        for (size_t j = 0; j < L->n; j++)
+            y[i * L->n + j] = ql_exact_output(ql_acc_exact(L, i, j),
+                                              L->bias ? L->bias[j] : 0.0f, L);
+}
+
+static const ql_engine engine_table[] = {
+    { "qnnpack", "PyTorch 1.13 QNNPACK: int32 bias, fl(fl(Sw*Sx)*fl(1/Sy))",
+      run_qnnpack, NULL },
+    { "fbgemm", "FBGEMM, exact int32 accumulation (AVX512-VNNI), float bias",
+      run_fbgemm, NULL },
+    { "fbgemm-avx2", "FBGEMM with vpmaddubsw: u8*s8 pairs saturate to int16",
+      run_fbgemm_avx2, NULL },
+    { "onednn", "oneDNN 2.7 via ideep: reciprocal scales, clamp in float",
+      run_onednn, onednn_refuses },
+    { "onednn-avx2", "oneDNN without VNNI: u8*s8 pairs saturate to int16",
+      run_onednn_avx2, onednn_refuses },
+    { "exact", "exact rational rne((Sx*Sw*acc + b)/Sy), no wrap, no float",
+      run_exact, NULL },
+};
+
+const ql_engine *ql_engines(size_t *count)
+{
+    *count = sizeof engine_table / sizeof engine_table[0];
+    return engine_table;
+}
+
+const ql_engine *ql_find_engine(const char *name)
+{
+    size_t n;
+    const ql_engine *e = ql_engines(&n);
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(e[i].name, name) == 0)
+            return &e[i];
+    return NULL;
+}
+
