@@ -1,26 +1,56 @@
+#define _POSIX_C_SOURCE 200809L
 #include "qlinear.h"
+#include <ctype.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-static void usage(FILE *f)
+#include <sys/stat.h>
+typedef struct command command;
+struct command {
+    const char *name;
+    const char *usage;                  /* arguments after the name */
+    const char *summary;                /* one line for 'qlinear help' */
+    int (*run)(const command *c, int argc, char **argv);
+    void (*details)(FILE *f);           /* more help, or NULL */
+};
+
+static int bad_usage(const command *c, const char *fmt, ...)
 {
-    size_t n;
-    const ql_engine *e = ql_engines(&n);
-    fputs("usage: qlinear forum\n"
-          "       qlinear eval [--engine NAME] [FILE]\n"
-          "       qlinear observe [FILE]\n"
-          "       qlinear quantize [FILE]\n"
-          "       qlinear --help | --version\n\n"
-          "  forum    the forum's layer, step by step\n"
-          "  eval     read layers (see the book, appendix A) from FILE\n"
-          "           or standard input; print each layer's outputs\n"
-          "  observe  read lines '[symmetric] [reduce_range] DTYPE N v1..vN'\n"
-          "           and print 'SCALE ZERO_POINT' as MinMaxObserver would\n"
-          "  quantize read lines 'DTYPE SCALE ZERO_POINT N v1..vN' and\n"
-          "           print the codes quantize_per_tensor would give\n\n"
-          "engines (default qnnpack):\n", f);
-    for (size_t i = 0; i < n; i++)
-        fprintf(f, "  %-12s %s\n", e[i].name, e[i].summary);
+    va_list ap;
+    fprintf(stderr, "qlinear %s: ", c->name);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\nusage: qlinear %s%s%s\n"
+            "Try 'qlinear help %s'.\n", c->name, *c->usage ? " " : "",
+            c->usage, c->name);
+    return 2;
+}
+
+static int is_option(const char *a)
+{
+    return a[0] == '-' && a[1] != '\0';
+}
+
+static int operands(const command *c, int argc, char **argv, int max,
+                    const char **out)
+{
+    for (int i = 0; i < argc; i++) {
+        if (is_option(argv[i]))
+            return bad_usage(c, "unknown option '%s'", argv[i]);
+        if (i >= max)
+            return bad_usage(c, "too many arguments ('%s' is one too "
+                             "many)", argv[i]);
+        out[i] = argv[i];
+    }
+    return 0;
+}
+
+static int is_directory(FILE *f)
+{
+    struct stat st;
+    return fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode);
 }
 
 static FILE *open_input(const char *path, const char **name)
@@ -34,6 +64,11 @@ static FILE *open_input(const char *path, const char **name)
     if (!f)
         fprintf(stderr, "qlinear: %s: cannot open: %s\n", path,
                 strerror(errno));
+    else if (is_directory(f)) {
+        fprintf(stderr, "qlinear: %s: is a directory; give a file\n", path);
+        fclose(f);
+        f = NULL;
+    }
     return f;
 }
 
@@ -45,15 +80,15 @@ static int run_items(const char *path, const char *what,
     FILE *in = open_input(path, &name);
     ql_reader r;
     size_t seen = 0;
-    int t;
+    int t = 0;
     if (!in)
         return 2;
     ql_reader_init(&r, in, name);
-    while ((t = one(&r, ctx)) > 0)
+    while (!ferror(stdout) && (t = one(&r, ctx)) > 0)
         seen++;
     if (in != stdin)
         fclose(in);
-    if (t == 0 && seen == 0) {
+    if (t == 0 && seen == 0 && !ferror(stdout)) {
         t = -1;
         snprintf(r.err, sizeof r.err, "%s:%ld: no %s found", r.name,
                  r.line, what);
@@ -145,7 +180,7 @@ static void print_pair(const char *label, const double *y)
     printf("  %-38s [%g, %g]\n", label, y[0], y[1]);
 }
 
-static int cmd_forum(void)
+static int forum_story(void)
 {
     const ql_layer *L = ql_forum_layer();
     printf("The forum's layer, as PyTorch quantized it "
@@ -210,32 +245,173 @@ static int cmd_forum(void)
     return 0;
 }
 
-static int eval_args(int argc, char **argv)
+static int cmd_eval(const command *c, int argc, char **argv)
 {
     const char *engine = "qnnpack", *path = NULL;
     for (int i = 0; i < argc; i++) {
-        if (strcmp(argv[i], "--engine") == 0 && i + 1 < argc)
+        if (strcmp(argv[i], "--engine") == 0 && i + 1 == argc)
+            return bad_usage(c, "option '--engine' needs an engine's "
+                             "NAME");
+        if (strcmp(argv[i], "--engine") == 0)
             engine = argv[++i];
         else if (strncmp(argv[i], "--engine=", 9) == 0)
             engine = argv[i] + 9;
-        else if (!path && (argv[i][0] != '-' || argv[i][1] == '\0'))
+        else if (is_option(argv[i]))
+            return bad_usage(c, "unknown option '%s'", argv[i]);
+        else if (path)
+            return bad_usage(c, "too many arguments ('%s' is one too "
+                             "many)", argv[i]);
+        else
             path = argv[i];
-        else {
-            fprintf(stderr, "qlinear: eval: unexpected argument '%s'\n"
-                    "Try 'qlinear --help'.\n", argv[i]);
-            return 2;
-        }
     }
     const ql_engine *e = ql_find_engine(engine);
     if (!e) {
         fprintf(stderr, "qlinear: unknown engine '%s'; "
-                "'qlinear --help' lists them\n", engine);
+                "'qlinear help eval' lists them\n", engine);
         return 2;
     }
     return run_items(path, "layer", eval_one, e);
 }
 
-int main(int argc, char **argv)
+static int cmd_observe(const command *c, int argc, char **argv)
+{
+    const char *path[1] = {NULL};
+    int t = operands(c, argc, argv, 1, path);
+    return t ? t : run_items(path[0], "observation", observe_one, NULL);
+}
+
+static int cmd_quantize(const command *c, int argc, char **argv)
+{
+    const char *path[1] = {NULL};
+    int t = operands(c, argc, argv, 1, path);
+    return t ? t : run_items(path[0], "quantize case", quantize_one, NULL);
+}
+
+static int cmd_forum(const command *c, int argc, char **argv)
+{
+    int t = operands(c, argc, argv, 0, NULL);
+    return t ? t : forum_story();
+}
+
+static void eval_details(FILE *f)
+{
+    size_t n;
+    const ql_engine *e = ql_engines(&n);
+    fputs("Reads layers (the book's appendix 'Reading layers') from FILE\n"
+          "or standard input and prints each layer's outputs, one line\n"
+          "per layer.\n\nengines (default qnnpack):\n", f);
+    for (size_t i = 0; i < n; i++)
+        fprintf(f, "  %-12s %s\n", e[i].name, e[i].summary);
+}
+
+static void observe_details(FILE *f)
+{
+    fputs("Reads lines '[symmetric] [reduce_range] DTYPE N v1 .. vN'\n"
+          "(DTYPE quint8 or qint8) and prints 'SCALE ZERO_POINT' as\n"
+          "PyTorch's MinMaxObserver would choose them.\n", f);
+}
+
+static void quantize_details(FILE *f)
+{
+    fputs("Reads lines 'DTYPE SCALE ZERO_POINT N v1 .. vN' and prints the\n"
+          "codes PyTorch's quantize_per_tensor would give.\n", f);
+}
+
+static int cmd_help(const command *c, int argc, char **argv);
+
+static const command commands[] = {
+    {"forum", "", "the forum's layer, step by step", cmd_forum, NULL},
+    {"eval", "[--engine NAME] [FILE]", "print each layer's outputs",
+     cmd_eval, eval_details},
+    {"observe", "[FILE]", "pick scale and zero point as MinMaxObserver",
+     cmd_observe, observe_details},
+    {"quantize", "[FILE]", "quantize values as PyTorch does",
+     cmd_quantize, quantize_details},
+    {"help", "[COMMAND]", "this list, or one command's help", cmd_help,
+     NULL},
+};
+#define N_COMMANDS (sizeof commands / sizeof commands[0])
+
+static const command *find_command(const char *name)
+{
+    for (size_t i = 0; i < N_COMMANDS; i++)
+        if (strcmp(commands[i].name, name) == 0)
+            return &commands[i];
+    return NULL;
+}
+
+static void usage(FILE *f)
+{
+    int w = 0;
+    for (size_t i = 0; i < N_COMMANDS; i++) {
+        int len = (int)(strlen(commands[i].name) + 1
+                        + strlen(commands[i].usage));
+        w = len > w ? len : w;
+    }
+    fputs("usage: qlinear COMMAND [ARGUMENTS]\n\ncommands:\n", f);
+    for (size_t i = 0; i < N_COMMANDS; i++)
+        fprintf(f, "  %s %-*s  %s\n", commands[i].name,
+                w - (int)strlen(commands[i].name) - 1, commands[i].usage,
+                commands[i].summary);
+    fputs("\n'qlinear help COMMAND' or 'qlinear COMMAND --help' says more;\n"
+          "'qlinear --version' prints the version.\n", f);
+}
+
+static void command_help(const command *c, FILE *f)
+{
+    fprintf(f, "usage: qlinear %s%s%s\n\n%c%s.\n", c->name,
+            *c->usage ? " " : "", c->usage,
+            toupper((unsigned char)c->summary[0]), c->summary + 1);
+    if (c->details) {
+        putc('\n', f);
+        c->details(f);
+    }
+}
+
+static int cmd_help(const command *c, int argc, char **argv)
+{
+    const char *name[1] = {NULL};
+    int t = operands(c, argc, argv, 1, name);
+    if (t || !name[0]) {
+        if (!t)
+            usage(stdout);
+        return t;
+    }
+    const command *d = find_command(name[0]);
+    if (!d) {
+        fprintf(stderr, "qlinear help: unknown command '%s'; "
+                "'qlinear help' lists them\n", name[0]);
+        return 2;
+    }
+    command_help(d, stdout);
+    return 0;
+}
+
+static int close_stdout(int status)
+{
+    errno = 0;
+    int bad = fflush(stdout) != 0 || ferror(stdout);
+    int why = errno;
+    if (fclose(stdout) != 0 && !bad) {
+        bad = 1;
+        why = errno;
+    }
+    if (!bad)
+        return status;
+    fprintf(stderr, "qlinear: cannot write standard output%s%s\n",
+            why ? ": " : "", why ? strerror(why) : "");
+    return status ? status : 1;
+}
+
+static int wants_help(int argc, char **argv)
+{
+    for (int i = 0; i < argc; i++)
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+            return 1;
+    return 0;
+}
+
+static int dispatch(int argc, char **argv)
 {
     if (argc < 2) {
         usage(stderr);
@@ -249,18 +425,21 @@ int main(int argc, char **argv)
         printf("qlinear %s\n", QL_VERSION);
         return 0;
     }
-    if (strcmp(argv[1], "forum") == 0 && argc == 2)
-        return cmd_forum();
-    if (strcmp(argv[1], "observe") == 0 && argc <= 3)
-        return run_items(argc == 3 ? argv[2] : NULL, "observation",
-                         observe_one, NULL);
-    if (strcmp(argv[1], "quantize") == 0 && argc <= 3)
-        return run_items(argc == 3 ? argv[2] : NULL, "quantize case",
-                         quantize_one, NULL);
-    if (strcmp(argv[1], "eval") == 0)
-        return eval_args(argc - 2, argv + 2);
-    fprintf(stderr, "qlinear: unknown command or arguments: '%s'\n"
-            "Try 'qlinear --help'.\n", argv[1]);
-    return 2;
+    const command *c = find_command(argv[1]);
+    if (!c) {
+        fprintf(stderr, "qlinear: unknown command '%s'; "
+                "'qlinear help' lists the commands\n", argv[1]);
+        return 2;
+    }
+    if (wants_help(argc - 2, argv + 2)) {
+        command_help(c, stdout);
+        return 0;
+    }
+    return c->run(c, argc - 2, argv + 2);
+}
+
+int main(int argc, char **argv)
+{
+    return close_stdout(dispatch(argc, argv));
 }
 

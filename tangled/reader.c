@@ -62,6 +62,9 @@ static int next_token(ql_reader *r)
     }
     if (r->c == EOF)
         return ferror(r->in) ? fail(r, r->line, "read error") : 0;
+    if (r->tok_line == 0 && r->c == 0xef)
+        return fail(r, r->line, "byte 0xef: the file starts with a UTF-8 "
+                    "byte-order mark; save it as plain ASCII");
     r->tok_line = r->line;
     while (r->c != EOF && !isspace(r->c) && r->c != '#') {
         if (r->c < 0x21 || r->c > 0x7e)

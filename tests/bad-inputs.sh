@@ -114,6 +114,9 @@ bad "binary junk" eval "" \
     "qlinear: @F@:1: unexpected byte 0x00" 'layer\0001 1 1\n\377\001'
 bad "binary junk after a good layer" eval "3" \
     "qlinear: @F@:5: unexpected byte 0xff" "${GOOD}\377\376"
+bad "UTF-8 byte-order mark" eval "" \
+    "qlinear: @F@:1: byte 0xef: the file starts with a UTF-8 byte-order mark; save it as plain ASCII" \
+    "\357\273\277${GOOD}"
 bad "very long token" eval "" \
     "qlinear: @F@:2: token longer than 80 characters" \
     "layer 1 1 1\ninput $(printf '1%.0s' {1..100}) 0 1\n"
@@ -121,7 +124,7 @@ bad "good layer, then a bad one" eval "3" \
     "qlinear: @F@:7: input: expected 2 values, found 1 before 'weight'" \
     "${GOOD}${H}5\n${W}output 1 0\n"
 bad "unknown engine" "eval --engine fbgemm2" "" \
-    "qlinear: unknown engine 'fbgemm2'; 'qlinear --help' lists them" "${GOOD}"
+    "qlinear: unknown engine 'fbgemm2'; 'qlinear help eval' lists them" "${GOOD}"
 bad "engine refuses the layer" "eval --engine onednn" "" \
     "qlinear: @F@:1: engine onednn: oneDNN only supports symmetric weights (zero point 0)" \
     'layer 1 1 1\ninput 1 0 3\nweight 1 1 2\noutput 1 0\n'
@@ -149,11 +152,36 @@ bad "quantize: empty" quantize "" \
 out=$($QLINEAR eval "$DIR/missing.txt" 2>&1); status=$?
 if [[ $status == 2 && "$out" == "qlinear: $DIR/missing.txt: cannot open: No such file or directory" ]]
 then passed=$((passed + 1)); else failed=$((failed + 1)); echo "bad-inputs: FAIL missing file: $out"; fi
-for args in "frobnicate" "eval --bogus" "forum extra"; do
-    out=$($QLINEAR $args 2>&1 </dev/null); status=$?
-    if [[ $status == 2 && "$out" == qlinear:* ]]; then passed=$((passed + 1))
-    else failed=$((failed + 1)); echo "bad-inputs: FAIL '$args': $status $out"; fi
-done
+# usage ARGS FIRST-LINE -- exit status 2 and the first line of the message
+usage() {
+    local args=$1 want=$2 out status
+    out=$($QLINEAR $args 2>&1 </dev/null) && status=0 || status=$?
+    if [[ $status == 2 && "${out%%$'\n'*}" == "$want" ]]; then passed=$((passed + 1))
+    else failed=$((failed + 1)); printf 'bad-inputs: FAIL %s\n  status %s\n  got  %s\n  want %s\n' "$args" "$status" "$out" "$want"; fi
+}
+usage "frobnicate" "qlinear: unknown command 'frobnicate'; 'qlinear help' lists the commands"
+usage "eval --bogus" "qlinear eval: unknown option '--bogus'"
+usage "eval --engine" "qlinear eval: option '--engine' needs an engine's NAME"
+usage "forum extra" "qlinear forum: too many arguments ('extra' is one too many)"
+usage "observe a b" "qlinear observe: too many arguments ('b' is one too many)"
+usage "quantize - -" "qlinear quantize: too many arguments ('-' is one too many)"
+usage "help nothing" "qlinear help: unknown command 'nothing'; 'qlinear help' lists them"
+usage "" "usage: qlinear COMMAND [ARGUMENTS]"
+usage "eval $DIR" "qlinear: $DIR: is a directory; give a file"
+
+# Output that cannot be written: every command fails with a message.
+if [[ -w /dev/full ]]; then
+    for args in "eval $DIR/case1.txt" forum "observe $DIR/obs.txt" \
+                "quantize $DIR/quant.txt" help "help eval" --version; do
+        printf 'quint8 2 1 2\n' > "$DIR/obs.txt"
+        printf 'quint8 0.5 3 2 1 2\n' > "$DIR/quant.txt"
+        printf "$GOOD" > "$DIR/case1.txt"
+        err=$($QLINEAR $args 2>&1 >/dev/full) && status=0 || status=$?
+        if [[ $status != 0 && "$err" == "qlinear: cannot write standard output: No space left on device" ]]
+        then passed=$((passed + 1))
+        else failed=$((failed + 1)); printf 'bad-inputs: FAIL %s > /dev/full\n  status %s\n  stderr %s\n' "$args" "$status" "$err"; fi
+    done
+fi
 
 echo "bad-inputs: $passed passed, $failed failed"
 [[ $failed == 0 ]]
