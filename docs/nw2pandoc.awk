@@ -88,6 +88,11 @@ pass == 1 { next }
     if (inquote) qtext = qtext t
     else if (incode) line = line t
     else if (t ~ /^\\(noweboptions|pagestyle)/) dropline = 1
+    else if (t ~ /^\\part\{/) {     # pandoc would number a part 1 and
+        split("I II III IV V", roman)   # its sections 1.0.1: an
+        sub(/^\\part\{/, "", t)         # unnumbered heading instead
+        printf "\\section*{Part %s. %s", roman[++npart], t
+    }
     else if (t ~ /^\\nowebchunks/) chunklist()
     else if (t ~ /^\\nowebindex/) identlist()
     else printf "%s", equations(t)

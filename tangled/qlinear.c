@@ -12,15 +12,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-float ql_round_half_even(float v)
-{
-    float f = floorf(v);
-    float d = v - f;                      /* exact, see text */
-    if (d > 0.5f || (d == 0.5f && fmodf(f, 2.0f) != 0.0f))
-        f += 1.0f;
-    return f;
-}
-
 int32_t ql_cvt_f32_i32(float v)          /* x86 cvtps2dq */
 {
     if (!(v >= -0x1p31f && v < 0x1p31f))  /* also catches NaN */
@@ -33,6 +24,15 @@ static int64_t cvtt_f32_i64(float v)     /* x86 cvttss2si, 64 bit */
     if (!(v >= -0x1p63f && v < 0x1p63f))
         return INT64_MIN;
     return (int64_t)v;
+}
+
+float ql_round_half_even(float v)
+{
+    float f = floorf(v);
+    float d = v - f;                      /* exact, see text */
+    if (d > 0.5f || (d == 0.5f && fmodf(f, 2.0f) != 0.0f))
+        f += 1.0f;
+    return f;
 }
 
 void ql_qrange(ql_scheme sc, int32_t *qmin, int32_t *qmax)
@@ -133,6 +133,42 @@ int32_t ql_wrap_i32(int64_t v)
     return (int32_t)(u - 0x80000000u) - INT32_MAX - 1;
 }
 
+float ql_multiplier_qnnpack(float sx, float sw, float sy)
+{
+    float product = sw * sx;
+    float inverse = 1.0f / sy;
+    return product * inverse;
+}
+
+float ql_multiplier_fbgemm(float sx, float sw, float sy)
+{
+    float act_times_w = sx * sw;
+    return act_times_w / sy;
+}
+
+uint8_t ql_requantize_x86(float v, int32_t zy)
+{
+    int32_t r = ql_sat16(ql_cvt_f32_i32(v));    /* cvtps2dq, packs */
+    r = ql_sat16(r + zy);                      /* adds_epi16 */
+    return (uint8_t)(r < 0 ? 0 : r > 255 ? 255 : r);   /* packus */
+}
+
+int32_t ql_qnnpack_bias(float b, float sx, float sw)
+{
+    float scale = (float)((double)sw * (double)sx);
+    float q = ql_round_half_even(b * (1.0f / scale));
+    int64_t v = cvtt_f32_i64(0.0f + q);
+    return v < INT32_MIN ? INT32_MIN : v > INT32_MAX ? INT32_MAX
+                                                     : (int32_t)v;
+}
+
+float ql_fbgemm_bias(float b, float sx, float sw)
+{
+    float act_times_w = sx * sw;
+    float reciprocal = (float)(1.0 / (double)act_times_w);
+    return b * reciprocal;
+}
+
 int32_t ql_sat16(int32_t v)
 {
     return v < -32768 ? -32768 : v > 32767 ? 32767 : v;
@@ -170,42 +206,6 @@ int32_t ql_acc_pairs16_split(const ql_layer *L, size_t i, size_t j,
 int32_t ql_acc_pairs16(const ql_layer *L, size_t i, size_t j)
 {
     return ql_acc_pairs16_split(L, i, j, L->k);
-}
-
-float ql_multiplier_qnnpack(float sx, float sw, float sy)
-{
-    float product = sw * sx;
-    float inverse = 1.0f / sy;
-    return product * inverse;
-}
-
-float ql_multiplier_fbgemm(float sx, float sw, float sy)
-{
-    float act_times_w = sx * sw;
-    return act_times_w / sy;
-}
-
-uint8_t ql_requantize_x86(float v, int32_t zy)
-{
-    int32_t r = ql_sat16(ql_cvt_f32_i32(v));    /* cvtps2dq, packs */
-    r = ql_sat16(r + zy);                      /* adds_epi16 */
-    return (uint8_t)(r < 0 ? 0 : r > 255 ? 255 : r);   /* packus */
-}
-
-int32_t ql_qnnpack_bias(float b, float sx, float sw)
-{
-    float scale = (float)((double)sw * (double)sx);
-    float q = ql_round_half_even(b * (1.0f / scale));
-    int64_t v = cvtt_f32_i64(0.0f + q);
-    return v < INT32_MIN ? INT32_MIN : v > INT32_MAX ? INT32_MAX
-                                                     : (int32_t)v;
-}
-
-float ql_fbgemm_bias(float b, float sx, float sw)
-{
-    float act_times_w = sx * sw;
-    float reciprocal = (float)(1.0 / (double)act_times_w);
-    return b * reciprocal;
 }
 
 float ql_multiplier_onednn(float sx, float sw, float sy)

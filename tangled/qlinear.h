@@ -52,7 +52,6 @@ typedef struct {
 typedef void (*ql_run_fn)(const ql_layer *L, uint8_t *y);
 enum { QL_SKIP_BIAS = 1 };
 float ql_round_half_even(float v);
-int32_t ql_cvt_f32_i32(float v);
 void ql_qrange(ql_scheme sc, int32_t *qmin, int32_t *qmax);
 ql_qparams ql_observe(ql_scheme sc, const float *v, size_t n);
 int32_t ql_quantize(float r, ql_qparams p, ql_dtype t);
@@ -63,22 +62,23 @@ int64_t ql_acc_exact(const ql_layer *L, size_t i, size_t j);
 int64_t ql_acc_four_terms(const ql_layer *L, size_t i, size_t j);
 int64_t ql_acc_question(const ql_layer *L, size_t i, size_t j);
 int32_t ql_wrap_i32(int64_t v);
-int32_t ql_sat16(int32_t v);
-int32_t ql_acc_pairs16(const ql_layer *L, size_t i, size_t j);
-int32_t ql_acc_pairs16_split(const ql_layer *L, size_t i, size_t j,
-                             size_t split);
+void ql_forum_question(const ql_layer *L, double *y);
+void ql_forum_answer2(const ql_layer *L, double *y);
+void ql_forum_answer3(const ql_layer *L, double *y);
+int32_t ql_cvt_f32_i32(float v);
 float ql_multiplier_qnnpack(float sx, float sw, float sy);
 float ql_multiplier_fbgemm(float sx, float sw, float sy);
 uint8_t ql_requantize_x86(float v, int32_t zy);
 int32_t ql_qnnpack_bias(float b, float sx, float sw);
 float ql_fbgemm_bias(float b, float sx, float sw);
+int32_t ql_sat16(int32_t v);
+int32_t ql_acc_pairs16(const ql_layer *L, size_t i, size_t j);
+int32_t ql_acc_pairs16_split(const ql_layer *L, size_t i, size_t j,
+                             size_t split);
 const ql_engine *ql_engines(size_t *count);
 const ql_engine *ql_find_engine(const char *name);
 float ql_multiplier_onednn(float sx, float sw, float sy);
 uint8_t ql_exact_output(int64_t acc, float bias, const ql_layer *L);
-void ql_forum_question(const ql_layer *L, double *y);
-void ql_forum_answer2(const ql_layer *L, double *y);
-void ql_forum_answer3(const ql_layer *L, double *y);
 void ql_reader_init(ql_reader *r, FILE *in, const char *name);
 int ql_read_layer(ql_reader *r, ql_layer *L);
 void ql_layer_free(ql_layer *L);

@@ -81,17 +81,6 @@ START_TEST(test_round_matches_nearbyintf)
 }
 END_TEST
 
-START_TEST(test_cvt_out_of_range)
-{
-    ck_assert_int_eq(ql_cvt_f32_i32(2147483520.0f), 2147483520);
-    ck_assert_int_eq(ql_cvt_f32_i32(2147483648.0f), INT32_MIN);
-    ck_assert_int_eq(ql_cvt_f32_i32(-2147483648.0f), INT32_MIN);
-    ck_assert_int_eq(ql_cvt_f32_i32(1e30f), INT32_MIN);
-    ck_assert_int_eq(ql_cvt_f32_i32(NAN), INT32_MIN);
-    ck_assert_int_eq(ql_cvt_f32_i32(-2.5f), -2);
-}
-END_TEST
-
 START_TEST(test_observe_forum)
 {
     ql_scheme u8 = { QL_QUINT8, 0, 0 }, s8 = { QL_QINT8, 0, 0 };
@@ -238,20 +227,27 @@ START_TEST(test_layer_past_the_bound)
 }
 END_TEST
 
-START_TEST(test_pair_saturation)
+START_TEST(test_forum_functions)
 {
-    uint8_t x[2] = { 255, 255 };
-    int8_t w[2] = { 127, 127 };
-    ql_layer L = { 1, 2, 1, { 1.0f, 0 }, { 1.0f, 0 }, { 1.0f, 0 },
-                   x, w, NULL };
-    ck_assert_int_eq(ql_acc_pairs16(&L, 0, 0), 32767);
-    ck_assert_int_eq(ql_acc_exact(&L, 0, 0), 64770);
-    x[0] = 211; x[1] = 171; w[0] = 71; w[1] = 107;
-    ck_assert_int_eq(ql_acc_pairs16(&L, 0, 0), 32767);
-    x[0] = 255; x[1] = 255; w[0] = -128; w[1] = -128;
-    ck_assert_int_eq(ql_acc_pairs16(&L, 0, 0), -32768);
-    x[1] = 0;
-    ck_assert_int_eq(ql_acc_pairs16(&L, 0, 0), 255 * -128);
+    double y[2];
+    ql_forum_question(ql_forum_layer(), y);
+    ck_assert(y[0] == 0.0 && y[1] == 255.0);
+    ql_forum_answer3(ql_forum_layer(), y);
+    ck_assert(y[0] == 59.0 && y[1] == 253.0);
+    ql_forum_answer2(ql_forum_layer(), y);
+    ck_assert(y[0] != floor(y[0]) && y[1] != floor(y[1]));
+    ck_assert(nearbyint(y[0]) == 59.0 && nearbyint(y[1]) == 253.0);
+}
+END_TEST
+
+START_TEST(test_cvt_out_of_range)
+{
+    ck_assert_int_eq(ql_cvt_f32_i32(2147483520.0f), 2147483520);
+    ck_assert_int_eq(ql_cvt_f32_i32(2147483648.0f), INT32_MIN);
+    ck_assert_int_eq(ql_cvt_f32_i32(-2147483648.0f), INT32_MIN);
+    ck_assert_int_eq(ql_cvt_f32_i32(1e30f), INT32_MIN);
+    ck_assert_int_eq(ql_cvt_f32_i32(NAN), INT32_MIN);
+    ck_assert_int_eq(ql_cvt_f32_i32(-2.5f), -2);
 }
 END_TEST
 
@@ -298,6 +294,23 @@ START_TEST(test_bias_units)
     ck_assert_int_eq(ql_qnnpack_bias(3e38f, 1.0f, 1.0f), INT32_MIN);
     ck_assert(ql_fbgemm_bias(-1.0f, 0.5f, 0.25f) == -8.0f);
     ck_assert(ql_fbgemm_bias(2.5f, 1.0f, 1.0f) == 2.5f);
+}
+END_TEST
+
+START_TEST(test_pair_saturation)
+{
+    uint8_t x[2] = { 255, 255 };
+    int8_t w[2] = { 127, 127 };
+    ql_layer L = { 1, 2, 1, { 1.0f, 0 }, { 1.0f, 0 }, { 1.0f, 0 },
+                   x, w, NULL };
+    ck_assert_int_eq(ql_acc_pairs16(&L, 0, 0), 32767);
+    ck_assert_int_eq(ql_acc_exact(&L, 0, 0), 64770);
+    x[0] = 211; x[1] = 171; w[0] = 71; w[1] = 107;
+    ck_assert_int_eq(ql_acc_pairs16(&L, 0, 0), 32767);
+    x[0] = 255; x[1] = 255; w[0] = -128; w[1] = -128;
+    ck_assert_int_eq(ql_acc_pairs16(&L, 0, 0), -32768);
+    x[1] = 0;
+    ck_assert_int_eq(ql_acc_pairs16(&L, 0, 0), 255 * -128);
 }
 END_TEST
 
@@ -351,19 +364,6 @@ START_TEST(test_engines_on_conversion_overflow)
     ck_assert_int_eq(y[0], 0);
     ql_find_engine("exact")->run(&L, y);
     ck_assert_int_eq(y[0], 255);
-}
-END_TEST
-
-START_TEST(test_forum_functions)
-{
-    double y[2];
-    ql_forum_question(ql_forum_layer(), y);
-    ck_assert(y[0] == 0.0 && y[1] == 255.0);
-    ql_forum_answer3(ql_forum_layer(), y);
-    ck_assert(y[0] == 59.0 && y[1] == 253.0);
-    ql_forum_answer2(ql_forum_layer(), y);
-    ck_assert(y[0] != floor(y[0]) && y[1] != floor(y[1]));
-    ck_assert(nearbyint(y[0]) == 59.0 && nearbyint(y[1]) == 253.0);
 }
 END_TEST
 
@@ -514,9 +514,6 @@ static Suite *qlinear_suite(void)
                         (int)(sizeof round_cases / sizeof round_cases[0]));
     tcase_add_test(tc, test_round_matches_nearbyintf);
     suite_add_tcase(s, tc);
-    tc = tcase_create("conversion");
-    tcase_add_test(tc, test_cvt_out_of_range);
-    suite_add_tcase(s, tc);
     tc = tcase_create("observer");
     tcase_add_test(tc, test_observe_forum);
     tcase_add_test(tc, test_observe_includes_zero);
@@ -539,8 +536,11 @@ static Suite *qlinear_suite(void)
     tcase_add_test(tc, test_wrap_at_the_bound);
     tcase_add_test(tc, test_layer_past_the_bound);
     suite_add_tcase(s, tc);
-    tc = tcase_create("int16 pairs");
-    tcase_add_test(tc, test_pair_saturation);
+    tc = tcase_create("forum functions");
+    tcase_add_test(tc, test_forum_functions);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("conversion");
+    tcase_add_test(tc, test_cvt_out_of_range);
     suite_add_tcase(s, tc);
     tc = tcase_create("multiplier");
     tcase_add_test(tc, test_multiplier_orders);
@@ -552,15 +552,15 @@ static Suite *qlinear_suite(void)
     tc = tcase_create("bias");
     tcase_add_test(tc, test_bias_units);
     suite_add_tcase(s, tc);
+    tc = tcase_create("int16 pairs");
+    tcase_add_test(tc, test_pair_saturation);
+    suite_add_tcase(s, tc);
     tc = tcase_create("exact engine");
     tcase_add_test(tc, test_exact_ties);
     suite_add_tcase(s, tc);
     tc = tcase_create("engines");
     tcase_add_test(tc, test_engines_on_the_forum_layer);
     tcase_add_test(tc, test_engines_on_conversion_overflow);
-    suite_add_tcase(s, tc);
-    tc = tcase_create("forum functions");
-    tcase_add_test(tc, test_forum_functions);
     suite_add_tcase(s, tc);
     tc = tcase_create("ground truth");
     tcase_set_timeout(tc, 120);
