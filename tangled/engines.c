@@ -9,6 +9,12 @@
 #endif
 #include <string.h>
 #include "qlinear.h"
+static const char *per_tensor_only(const ql_layer *L)
+{
+    return L->w_channel ? "per-channel weights are not supported by "
+                          "this engine row" : NULL;
+}
+
 static void run_qnnpack(const ql_layer *L, uint8_t *y)
 {
     float sx = L->x_q.scale, sw = L->w_q.scale;
@@ -60,6 +66,8 @@ static int32_t acc_onednn_avx2(const ql_layer *L, size_t i, size_t j)
 
 static const char *onednn_refuses(const ql_layer *L)
 {
+    if (per_tensor_only(L))
+        return per_tensor_only(L);
     return L->w_q.zero_point != 0
            ? "oneDNN only supports symmetric weights (zero point 0)"
            : NULL;
@@ -103,17 +111,17 @@ static void run_exact(const ql_layer *L, uint8_t *y)
 
 static const ql_engine engine_table[] = {
     { "qnnpack", "PyTorch 1.13 QNNPACK: int32 bias, fl(fl(Sw*Sx)*fl(1/Sy))",
-      run_qnnpack, NULL },
+      run_qnnpack, per_tensor_only },
     { "fbgemm", "FBGEMM, exact int32 accumulation (AVX512-VNNI), float bias",
-      run_fbgemm, NULL },
+      run_fbgemm, per_tensor_only },
     { "fbgemm-avx2", "FBGEMM with vpmaddubsw: u8*s8 pairs saturate to int16",
-      run_fbgemm_avx2, NULL },
+      run_fbgemm_avx2, per_tensor_only },
     { "onednn", "oneDNN 2.7 via ideep: reciprocal scales, clamp in float",
       run_onednn, onednn_refuses },
     { "onednn-avx2", "oneDNN without VNNI: u8*s8 pairs saturate to int16",
       run_onednn_avx2, onednn_refuses },
     { "exact", "exact rational rne((Sx*Sw*acc + b)/Sy), no wrap, no float",
-      run_exact, NULL },
+      run_exact, per_tensor_only },
 };
 
 const ql_engine *ql_engines(size_t *count)

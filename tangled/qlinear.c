@@ -89,14 +89,18 @@ float ql_dequantize(int32_t q, ql_qparams p)
     return p.scale * (float)(q - p.zero_point);
 }
 
+ql_qparams ql_weight_q(const ql_layer *L, size_t j)
+{
+    return L->w_channel ? L->w_channel[j] : L->w_q;
+}
+
 int64_t ql_acc_exact(const ql_layer *L, size_t i, size_t j)
 {
     const uint8_t *x = L->x + i * L->k;
     const int8_t *w = L->w + j * L->k;
-    int64_t a = 0;
+    int64_t a = 0, zw = ql_weight_q(L, j).zero_point;
     for (size_t kk = 0; kk < L->k; kk++)
-        a += (int64_t)(x[kk] - L->x_q.zero_point)
-             * (w[kk] - L->w_q.zero_point);
+        a += (int64_t)(x[kk] - L->x_q.zero_point) * (w[kk] - zw);
     return a;
 }
 
@@ -105,7 +109,7 @@ int64_t ql_acc_four_terms(const ql_layer *L, size_t i, size_t j)
     const uint8_t *x = L->x + i * L->k;
     const int8_t *w = L->w + j * L->k;
     int64_t raw = 0, row = 0, col = 0;
-    int64_t zx = L->x_q.zero_point, zw = L->w_q.zero_point;
+    int64_t zx = L->x_q.zero_point, zw = ql_weight_q(L, j).zero_point;
     for (size_t kk = 0; kk < L->k; kk++) {
         raw += (int64_t)x[kk] * w[kk];
         row += x[kk];
@@ -118,10 +122,9 @@ int64_t ql_acc_question(const ql_layer *L, size_t i, size_t j)
 {
     const uint8_t *x = L->x + i * L->k;
     const int8_t *w = L->w + j * L->k;
-    int64_t a = 0;
+    int64_t a = 0, zw = ql_weight_q(L, j).zero_point;
     for (size_t kk = 0; kk < L->k; kk++)
-        a += (int64_t)(x[kk] - L->x_q.zero_point - L->w_q.zero_point)
-             * w[kk];
+        a += (int64_t)(x[kk] - L->x_q.zero_point - zw) * w[kk];
     return a;
 }
 
@@ -195,7 +198,7 @@ int32_t ql_acc_pairs16_split(const ql_layer *L, size_t i, size_t j,
     int64_t raw = raw_pairs16(x, w, 0, split)
                   + raw_pairs16(x, w, split, L->k);
     int64_t row = 0, col = 0;
-    int64_t zx = L->x_q.zero_point, zw = L->w_q.zero_point;
+    int64_t zx = L->x_q.zero_point, zw = ql_weight_q(L, j).zero_point;
     for (size_t kk = 0; kk < L->k; kk++) {
         row += x[kk];
         col += w[kk];

@@ -24,6 +24,8 @@ typedef struct {
     uint8_t    *x;              /* quint8 codes, row-major */
     int8_t     *w;              /* qint8 codes, w[j*k + kk] */
     float      *bias;           /* n floats, or NULL */
+    ql_qparams *w_channel;      /* n per-channel weight parameters,
+                                   or NULL: w_q for every row */
 } ql_layer;
 typedef struct ql_engine {
     const char *name;
@@ -58,6 +60,7 @@ int32_t ql_quantize(float r, ql_qparams p, ql_dtype t);
 float ql_dequantize(int32_t q, ql_qparams p);
 int32_t ql_forum_quantize(float r, ql_qparams p);
 const ql_layer *ql_forum_layer(void);
+ql_qparams ql_weight_q(const ql_layer *L, size_t j);
 int64_t ql_acc_exact(const ql_layer *L, size_t i, size_t j);
 int64_t ql_acc_four_terms(const ql_layer *L, size_t i, size_t j);
 int64_t ql_acc_question(const ql_layer *L, size_t i, size_t j);

@@ -17,6 +17,8 @@
 #include <errno.h>
 static int read_qparams(ql_reader *r, const char *word, long zlo,
                         long zhi, ql_qparams *p);
+static int read_weight_qparams(ql_reader *r, ql_layer *L);
+static int read_weight_per_tensor(ql_reader *r, ql_qparams *p);
 static int read_line_values(ql_reader *r, long line, size_t n, float **v);
 static int read_codes(ql_reader *r, const char *what, size_t n,
                       long lo, long hi, long *buf);
@@ -122,19 +124,19 @@ static int parse_float(ql_reader *r, const char *what, float *out)
     return 1;
 }
 
-static int read_float(ql_reader *r, const char *what, float *out)
+static int parse_scale(ql_reader *r, const char *what, float *out)
 {
-    int t = next_token(r);
-    return t <= 0 ? t : parse_float(r, what, out);
-}
-
-static int read_scale(ql_reader *r, const char *what, float *out)
-{
-    int t = read_float(r, what, out);
+    int t = parse_float(r, what, out);
     if (t > 0 && !(*out > 0.0f && isnormal(*out)))
         return fail(r, r->tok_line,
                     "%s %s must be a positive normal float32", what, r->tok);
     return t;
+}
+
+static int read_scale(ql_reader *r, const char *what, float *out)
+{
+    int t = next_token(r);
+    return t <= 0 ? t : parse_scale(r, what, out);
 }
 
 void ql_layer_free(ql_layer *L)
@@ -142,15 +144,17 @@ void ql_layer_free(ql_layer *L)
     free(L->x);
     free(L->w);
     free(L->bias);
+    free(L->w_channel);
     L->x = NULL;
     L->w = NULL;
     L->bias = NULL;
+    L->w_channel = NULL;
 }
 
 static int is_keyword(const char *s)
 {
     static const char *const word[] = { "layer", "input", "weight",
-                                        "bias", "output" };
+                                        "per-channel", "bias", "output" };
     for (size_t i = 0; i < sizeof word / sizeof word[0]; i++)
         if (strcmp(s, word[i]) == 0)
             return 1;
@@ -216,7 +220,7 @@ int ql_read_layer(ql_reader *r, ql_layer *L)
         goto bad;
     for (size_t i = 0; i < L->m * L->k; i++)
         L->x[i] = (uint8_t)buf[i];
-    if ((t = read_qparams(r, "weight", -128, 127, &L->w_q)) <= 0
+    if ((t = read_weight_qparams(r, L)) <= 0
         || (t = read_codes(r, "weight", L->n * L->k, -128, 127, buf)) <= 0)
         goto bad;
     for (size_t i = 0; i < L->n * L->k; i++)
@@ -309,6 +313,46 @@ static int read_codes(ql_reader *r, const char *what, size_t n,
         if (parse_int(r, what, lo, hi, &buf[i]) < 0)
             return -1;
     }
+    return 1;
+}
+
+static int read_weight_qparams(ql_reader *r, ql_layer *L)
+{
+    int t = expect(r, "weight");
+    if (t <= 0)
+        return t;
+    if ((t = required(r, next_token(r), "weight scale")) < 0)
+        return t;
+    if (strcmp(r->tok, "per-channel") != 0)
+        return read_weight_per_tensor(r, &L->w_q);
+    if (!(L->w_channel = malloc(L->n * sizeof *L->w_channel)))
+        return fail(r, r->tok_line, "out of memory");
+    for (size_t j = 0; j < L->n; j++) {
+        char what[48];
+        snprintf(what, sizeof what, "weight scale [%zu]", j);
+        if (required(r, read_scale(r, what, &L->w_channel[j].scale), what) < 0)
+            return -1;
+    }
+    for (size_t j = 0; j < L->n; j++) {
+        char what[48];
+        long z;
+        snprintf(what, sizeof what, "weight zero point [%zu]", j);
+        if (required(r, read_int(r, what, -128, 127, &z), what) < 0)
+            return -1;
+        L->w_channel[j].zero_point = (int32_t)z;
+    }
+    L->w_q = L->w_channel[0];
+    return 1;
+}
+
+static int read_weight_per_tensor(ql_reader *r, ql_qparams *p)
+{
+    long z;
+    if (parse_scale(r, "weight scale", &p->scale) < 0
+        || required(r, read_int(r, "weight zero point", -128, 127, &z),
+                    "weight zero point") < 0)
+        return -1;
+    p->zero_point = (int32_t)z;
     return 1;
 }
 

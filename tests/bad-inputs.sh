@@ -128,6 +128,21 @@ bad "unknown engine" "eval --engine fbgemm2" "" \
 bad "engine refuses the layer" "eval --engine onednn" "" \
     "qlinear: @F@:1: engine onednn: oneDNN only supports symmetric weights (zero point 0)" \
     'layer 1 1 1\ninput 1 0 3\nweight 1 1 2\noutput 1 0\n'
+PC='layer 1 2 2\ninput 0.5 3 4 5\nweight per-channel '  # up to the scales
+bad "per-channel: zero scale" eval "" \
+    "qlinear: @F@:3: weight scale [1] 0 must be a positive normal float32" \
+    "${PC}0.25 0 -1 2 1 2 3 4\noutput 0.5 7\n"
+bad "per-channel: zero point out of range" eval "" \
+    "qlinear: @F@:3: weight zero point [1] 200 out of range [-128, 127]" \
+    "${PC}0.25 0.5 -1 200 1 2 3 4\noutput 0.5 7\n"
+bad "per-channel: a zero point missing" eval "" \
+    "qlinear: @F@:4: weight: expected 4 values, found 3 before 'output'" \
+    "${PC}0.25 0.5 -1 1 2 3 4\noutput 0.5 7\n"
+bad "per-channel: nothing after the keyword" eval "" \
+    "qlinear: @F@:3: missing weight scale [0] at end of input" "${PC}"
+bad "per-channel: engine refuses" "eval --engine fbgemm" "" \
+    "qlinear: @F@:1: engine fbgemm: per-channel weights are not supported by this engine row" \
+    "${PC}0.25 0.5 -1 1 1 2 3 4\noutput 0.5 7\n"
 bad "observe: bad dtype" observe "" \
     "qlinear: @F@:1: expected quint8 or qint8, found 'quint16'" \
     'quint16 2 1 2\n'

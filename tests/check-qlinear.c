@@ -18,6 +18,18 @@ static uint32_t test_rand(uint32_t *s)
     return *s >> 8;
 }
 
+static void read_layer_text(const char *text, ql_layer *L)
+{
+    FILE *f = tmpfile();
+    ql_reader r;
+    ck_assert_ptr_nonnull(f);
+    fputs(text, f);
+    rewind(f);
+    ql_reader_init(&r, f, "text");
+    ck_assert_msg(ql_read_layer(&r, L) == 1, "%s", r.err);
+    fclose(f);
+}
+
 #ifndef QL_TEST_DATA
 #define QL_TEST_DATA "tests/data"
 #endif
@@ -173,7 +185,7 @@ START_TEST(test_four_terms_identity)
     int8_t w[64];
     uint32_t s = 7u + (uint32_t)_i;
     ql_layer L = { 1, 64, 1, { 1.0f, 0 }, { 1.0f, 0 }, { 1.0f, 0 },
-                   x, w, NULL };
+                   x, w, NULL, NULL };
     for (int kk = 0; kk < 64; kk++) {
         x[kk] = (uint8_t)(test_rand(&s) & 0xff);
         w[kk] = (int8_t)((int)(test_rand(&s) & 0xff) - 128);
@@ -210,7 +222,7 @@ START_TEST(test_layer_past_the_bound)
     static uint8_t x[K];
     static int8_t w[K];
     ql_layer L = { 1, K, 1, { 1.0f, 0 }, { 1.0f, -128 }, { 1.0f, 0 },
-                   x, w, NULL };
+                   x, w, NULL, NULL };
     memset(x, 255, sizeof x);
     memset(w, 127, sizeof w);
     ck_assert_int_eq(ql_acc_exact(&L, 0, 0), 40000LL * 65025);
@@ -302,7 +314,7 @@ START_TEST(test_pair_saturation)
     uint8_t x[2] = { 255, 255 };
     int8_t w[2] = { 127, 127 };
     ql_layer L = { 1, 2, 1, { 1.0f, 0 }, { 1.0f, 0 }, { 1.0f, 0 },
-                   x, w, NULL };
+                   x, w, NULL, NULL };
     ck_assert_int_eq(ql_acc_pairs16(&L, 0, 0), 32767);
     ck_assert_int_eq(ql_acc_exact(&L, 0, 0), 64770);
     x[0] = 211; x[1] = 171; w[0] = 71; w[1] = 107;
@@ -320,7 +332,7 @@ START_TEST(test_exact_ties)
     int8_t w[1] = { 1 };
     float bias[1] = { -0.5f };
     ql_layer L = { 1, 1, 1, { 1.0f, 0 }, { 1.0f, 0 }, { 2.0f, 0 },
-                   x, w, NULL };
+                   x, w, NULL, NULL };
     const ql_engine *e = ql_find_engine("exact");
     ck_assert_ptr_nonnull(e);
     x[0] = 5; e->run(&L, y); ck_assert_int_eq(y[0], 2);
@@ -355,7 +367,7 @@ START_TEST(test_engines_on_conversion_overflow)
     static int8_t w[K];
     uint8_t y[1];
     ql_layer L = { 1, K, 1, { 1.0f, 0 }, { 1.0f, 0 }, { 0.001f, 100 },
-                   x, w, NULL };
+                   x, w, NULL, NULL };
     memset(x, 255, sizeof x);
     memset(w, 127, sizeof w);
     ql_find_engine("qnnpack")->run(&L, y);
@@ -505,6 +517,32 @@ START_TEST(test_double_is_not_enough)
 }
 END_TEST
 
+START_TEST(test_read_per_channel)
+{
+    ql_layer L;
+    read_layer_text("layer 1 2 2\ninput 0.5 3 4 5\nweight per-channel "
+                    "0.25 0.125 -1 2  1 2 3 4\noutput 0.5 7\n", &L);
+    ck_assert_ptr_nonnull(L.w_channel);
+    ck_assert(ql_weight_q(&L, 0).scale == 0.25f);
+    ck_assert(ql_weight_q(&L, 1).scale == 0.125f);
+    ck_assert_int_eq(ql_weight_q(&L, 1).zero_point, 2);
+    ck_assert_int_eq(ql_acc_exact(&L, 0, 0), 8);
+    ck_assert_int_eq(ql_acc_exact(&L, 0, 1), 5);
+    ck_assert_int_eq(ql_acc_four_terms(&L, 0, 1), 5);
+    ck_assert_int_eq(ql_acc_pairs16(&L, 0, 1), 5);
+    ck_assert_str_eq(ql_find_engine("fbgemm")->refuses(&L),
+                     "per-channel weights are not supported by this "
+                     "engine row");
+    ql_layer_free(&L);
+    read_layer_text("layer 1 2 2\ninput 0.5 3 4 5\nweight 0.25 -1 "
+                    "1 2 3 4\noutput 0.5 7\n", &L);
+    ck_assert_ptr_null(L.w_channel);
+    ck_assert_int_eq(ql_acc_exact(&L, 0, 1), 14);
+    ck_assert_ptr_null(ql_find_engine("fbgemm")->refuses(&L));
+    ql_layer_free(&L);
+}
+END_TEST
+
 static Suite *qlinear_suite(void)
 {
     Suite *s = suite_create("qlinear");
@@ -570,6 +608,9 @@ static Suite *qlinear_suite(void)
     tcase_add_test(tc, test_observers_match_pytorch);
     tcase_add_test(tc, test_quantize_matches_pytorch);
     tcase_add_test(tc, test_double_is_not_enough);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("per-channel weights");
+    tcase_add_test(tc, test_read_per_channel);
     suite_add_tcase(s, tc);
     return s;
 }
