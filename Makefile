@@ -163,7 +163,9 @@ docs/qlinear.html: build/qlinear.pandoc.tex $(GEN) \
 	cd build && pandoc -f latex -t html5 -s --mathml --toc --number-sections \
 	  --default-image-extension=svg \
 	  --css qlinear.css --metadata lang=en \
-	  --metadata pagetitle=qlinear -o ../$@ qlinear.pandoc.tex
+	  --metadata pagetitle=qlinear -o ../$@ qlinear.pandoc.tex \
+	  2> pandoc.log || { cat pandoc.log; exit 1; }
+	cat build/pandoc.log
 
 build/forum.txt: build/qlinear
 	build/qlinear forum | tee $@
@@ -269,11 +271,18 @@ check-roots: | deps
 check-docs: docs/qlinear.pdf docs/qlinear.html
 	@! grep -E "undefined|multiply defined|Overfull .hbox" build/qlinear.log
 	@grep -q "<math" docs/qlinear.html
+	@! grep -A2 "Could not convert TeX math" build/pandoc.log \
+	  || { echo "check-docs: pandoc left TeX math unconverted (above)"; exit 1; }
+	@perl -0ne 's/<(pre|code|math|script|style)\b.*?<\/\1>//gs; \
+	  s/<[^>]+>//g; $$n = 0; for (split /\n/) { next unless /\$$\S|\\[A-Za-z]{2,}/; \
+	  print "docs/qlinear.html: raw TeX in the text: $$_\n"; $$n++ } \
+	  exit($$n ? 1 : 0)' docs/qlinear.html
 	@! pdffonts docs/qlinear.pdf | awk 'NR > 2 && $$(NF-4) != "yes"' | grep .
 	@for f in $(FIGS); do pdfinfo figures/$$f.pdf >/dev/null; \
 	  grep -q "<svg" figures/$$f.svg; done
 	@echo "check-docs: PDF without undefined references or overfull lines," \
-	  "all fonts embedded; HTML with MathML; $(words $(FIGS)) figures in PDF and SVG"
+	  "all fonts embedded; HTML with MathML and no raw TeX math;" \
+	  "$(words $(FIGS)) figures in PDF and SVG"
 
 golden:
 	$(MAKE) deps EXTRA_DEBS="$(GOLDEN_DEBS)"

@@ -142,6 +142,8 @@ function appendices(t,    lab) {
 }
 function equations(t,    lab) {
     t = appendices(t)
+    gsub(/\\Bigl/, "\\Big", t)    # pandoc 2.17's texmath knows \Big,
+    gsub(/\\Bigr/, "\\Big", t)    # not \Bigl and \Bigr
     if (index(t, "\\begin{equation}")) {
         seq++
         sub(/\\begin\{equation\}/, "\\hypertarget{eq:" eqlabel[seq] "}{}\n\\[", t)

@@ -2,6 +2,18 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+static const float forum_input_f32[2] = {
+    -2.1787893772125244f, 0.5684312582015991f };
+static const float forum_weight_f32[4] = {
+    -0.005293981172144413f, 0.37932288646698f,
+    -0.5819807648658752f, -0.5203874707221985f };
+
+static void forum_float_output(float y[2])     /* y = x W^T, float32 */
+{
+    for (int j = 0; j < 2; j++)
+        y[j] = forum_input_f32[0] * forum_weight_f32[2 * j]
+               + forum_input_f32[1] * forum_weight_f32[2 * j + 1];
+}
 static const float div_example_r = 0.273939937f;
 static const float div_example_s = 0.00214854861f;
 static const float zp_example_r = 0.5f;
@@ -93,6 +105,61 @@ static void forum_numbers(void)
     def("ForumPairWb", "%d", L->w[1]);
     def("ForumPairExact", "%d", L->x[0] * L->w[0] + L->x[1] * L->w[1]);
     def("ForumPairExactB", "%d", L->x[0] * L->w[2] + L->x[1] * L->w[3]);
+}
+
+static void walk_observer(const char *who, const float *v, size_t n,
+                          ql_dtype t)
+{
+    ql_scheme sc = { t, 0, 0 };
+    int32_t qmin, qmax;
+    char name[40];
+    float lo = 0.0f, hi = 0.0f;
+    for (size_t i = 0; i < n; i++) {
+        lo = v[i] < lo ? v[i] : lo;
+        hi = v[i] > hi ? v[i] : hi;
+    }
+    ql_qrange(sc, &qmin, &qmax);
+    ql_qparams p = ql_observe(sc, v, n);
+    snprintf(name, sizeof name, "Walk%sMin", who);
+    def(name, "%.4f", (double)lo);
+    snprintf(name, sizeof name, "Walk%sMax", who);
+    def(name, "%.4f", (double)hi);
+    snprintf(name, sizeof name, "Walk%sLoOverS", who);
+    def(name, "%.1f", (double)(lo / p.scale));
+    snprintf(name, sizeof name, "Walk%sS", who);
+    def(name, "%.9g", (double)p.scale);
+    snprintf(name, sizeof name, "Walk%sZ", who);
+    def(name, "%d", (int)p.zero_point);
+    snprintf(name, sizeof name, "Walk%sQmin", who);
+    def(name, "%d", (int)qmin);
+}
+
+static void forum_walk(void)
+{
+    const ql_layer *L = ql_forum_layer();
+    float y[2];
+    forum_float_output(y);
+    walk_observer("X", forum_input_f32, 2, QL_QUINT8);
+    walk_observer("W", forum_weight_f32, 4, QL_QINT8);
+    walk_observer("Y", y, 2, QL_QUINT8);
+    def("WalkYa", "%.4f", (double)y[0]);
+    def("WalkYb", "%.4f", (double)y[1]);
+    def("WalkWr", "%.4f", (double)forum_weight_f32[0]);
+    def("WalkWrOverS", "%.2f",
+        (double)(forum_weight_f32[0] * (1.0f / L->w_q.scale)));
+    def("WalkWrRounded", "%d", (int)ql_round_half_even(
+        forum_weight_f32[0] * (1.0f / L->w_q.scale)));
+    def("WalkWq", "%d", (int)ql_quantize(forum_weight_f32[0], L->w_q,
+                                          QL_QINT8));
+    float mq = (float)((double)L->x_q.scale * L->w_q.scale / L->y_q.scale);
+    for (size_t j = 0; j < 2; j++) {
+        char name[32];
+        float v = (float)ql_acc_question(L, 0, j) * mq;
+        snprintf(name, sizeof name, "WalkQScaled%c", "AB"[j]);
+        def(name, "%.1f", (double)v);
+        snprintf(name, sizeof name, "WalkQRounded%c", "AB"[j]);
+        def(name, "%.0f", (double)ql_round_half_even(v));
+    }
 }
 
 static void quantizer_examples(void)
@@ -754,7 +821,6 @@ static void grid_data(const char *dir)
     const ql_layer *L = ql_forum_layer();
     def("GridLow", "%.4f", (double)ql_dequantize(0, L->x_q));
     def("GridHigh", "%.4f", (double)ql_dequantize(255, L->x_q));
-    static const float in[2] = { -2.1787893772125244f, 0.5684312582015991f };
     FILE *f = open_out(dir, "fig-grid-levels.dat");
     for (int q = 0; q <= 255; q++)
         fprintf(f, "%d %.9g\n", q, (double)ql_dequantize(q, L->x_q));
@@ -763,9 +829,10 @@ static void grid_data(const char *dir)
     fprintf(f, "%.9g 1.2 \"0.0 is code Z = %d\"\n", 0.0,
             (int)L->x_q.zero_point);
     for (int i = 0; i < 2; i++)
-        fprintf(f, "%.9g %s \"x_%d = %.4f -> code %d\"\n", (double)in[i],
-                i ? "1.9" : "1.9", i, (double)in[i],
-                (int)ql_quantize(in[i], L->x_q, QL_QUINT8));
+        fprintf(f, "%.9g %s \"x_%d = %.4f -> code %d\"\n",
+                (double)forum_input_f32[i], i ? "1.9" : "1.9", i,
+                (double)forum_input_f32[i],
+                (int)ql_quantize(forum_input_f32[i], L->x_q, QL_QUINT8));
     fclose(f);
 }
 
@@ -881,12 +948,14 @@ static void forum_table(FILE *f)
     const ql_layer *L = ql_forum_layer();
     float mq = ql_multiplier_qnnpack(L->x_q.scale, L->w_q.scale,
                                      L->y_q.scale);
-    double q[2], a2[2], a3[2], wrong[2], acc[2], v[2];
+    double q[2], a2[2], a3[2], wrong[2], qs[2], acc[2], v[2];
     uint8_t y[2];
     for (size_t j = 0; j < 2; j++) {
         acc[j] = (double)ql_acc_exact(L, 0, j);
         v[j] = (double)((float)acc[j] * mq);
         wrong[j] = (double)ql_acc_question(L, 0, j);
+        qs[j] = (double)((float)wrong[j] * (float)((double)L->x_q.scale
+                         * L->w_q.scale / L->y_q.scale));
     }
     ql_forum_question(L, q);
     ql_forum_answer2(L, a2);
@@ -916,7 +985,11 @@ static void forum_table(FILE *f)
     row(f, "QNNPACK output ($+Z_y$, clamped)", "%g", y[0], y[1]);
     fputs("\\midrule\n", f);
     row(f, "question: accumulator", "%g", wrong[0], wrong[1]);
-    row(f, "question: output", "%g", q[0], q[1]);
+    row(f, "question: accumulator $\\times\\,\\fl(M)$", "%.1f", qs[0], qs[1]);
+    row(f, "question: rounded", "%g",
+        (double)ql_round_half_even((float)qs[0]),
+        (double)ql_round_half_even((float)qs[1]));
+    row(f, "question: output ($+Z_y$, clamped)", "%g", q[0], q[1]);
     row(f, "answer 2: output", "%.9g", a2[0], a2[1]);
     row(f, "answer 3: output", "%g", a3[0], a3[1]);
     ql_find_engine("fbgemm")->run(L, y);
@@ -940,6 +1013,7 @@ int main(int argc, char **argv)
     out = open_out(argv[2], "numbers.tex");
     def("QLversion", "%s", QL_VERSION);
     forum_numbers();
+    forum_walk();
     quantizer_examples();
     counts_and_bounds();
     multiplier_orders();

@@ -3,15 +3,22 @@
 #include <stdlib.h>
 #include <string.h>
 #include "qlinear.h"
-static const float div_example_r = 0.273939937f;
-static const float div_example_s = 0.00214854861f;
-static const float zp_example_r = 0.5f;
-static const int32_t zp_example_z = 1;
 static const float forum_input_f32[2] = {
     -2.1787893772125244f, 0.5684312582015991f };
 static const float forum_weight_f32[4] = {
     -0.005293981172144413f, 0.37932288646698f,
     -0.5819807648658752f, -0.5203874707221985f };
+
+static void forum_float_output(float y[2])     /* y = x W^T, float32 */
+{
+    for (int j = 0; j < 2; j++)
+        y[j] = forum_input_f32[0] * forum_weight_f32[2 * j]
+               + forum_input_f32[1] * forum_weight_f32[2 * j + 1];
+}
+static const float div_example_r = 0.273939937f;
+static const float div_example_s = 0.00214854861f;
+static const float zp_example_r = 0.5f;
+static const int32_t zp_example_z = 1;
 static uint32_t test_rand(uint32_t *s)
 {
     *s = *s * 1664525u + 1013904223u;
@@ -102,6 +109,17 @@ START_TEST(test_observe_forum)
     ck_assert_int_eq(px.zero_point, 202);
     ck_assert(pw.scale == (float)0.003769818227738142);
     ck_assert_int_eq(pw.zero_point, 26);
+}
+END_TEST
+
+START_TEST(test_observe_forum_output)
+{
+    ql_scheme u8 = { QL_QUINT8, 0, 0 };
+    float y[2];
+    forum_float_output(y);
+    ql_qparams py = ql_observe(u8, y, 2);
+    ck_assert(py.scale == (float)0.003812584327533841);
+    ck_assert_int_eq(py.zero_point, 0);
 }
 END_TEST
 
@@ -554,6 +572,7 @@ static Suite *qlinear_suite(void)
     suite_add_tcase(s, tc);
     tc = tcase_create("observer");
     tcase_add_test(tc, test_observe_forum);
+    tcase_add_test(tc, test_observe_forum_output);
     tcase_add_test(tc, test_observe_includes_zero);
     suite_add_tcase(s, tc);
     tc = tcase_create("quantize");
