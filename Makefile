@@ -18,7 +18,7 @@ GOLDEN_DEBS := python3-torch python3-numpy
 HARD_DEBS := clang libclang-rt-14-dev valgrind
 HTML_DEBS := chromium $(if $(shell command -v node),,nodejs npm)
 
-# Compiler flags: see DEVELOPERS.md.  Never -ffast-math.
+# Compiler flags: see docs/DEVELOPERS.md.  Never -ffast-math.
 CC     ?= cc
 OPT    ?= -O2 -g
 QL_CFLAGS := -std=c11 -Wall -Wextra -Wpedantic -Werror \
@@ -45,9 +45,19 @@ FIGURES := $(FIGS:%=figures/%.pdf) $(FIGS:%=figures/%.svg)
 all: build/qlinear $(FIGURES) docs/qlinear.pdf docs/qlinear.html \
      build/forum.txt
 
+# Every .PHONY target has a line here that starts with "make TARGET";
+# `make check-help` (part of `make check`) fails when one is missing.
 help:
-	@echo "make             install missing Debian packages, build, render the book, run the demo"
-	@echo "make check       run every Check test and the consistency checks"
+	@echo "make all         (or just make) install missing Debian packages, build, render the book, run the demo"
+	@echo "make check       run every Check test and the consistency checks below"
+	@echo "make check-suite     the Check suite alone (CK_RUN_CASE='NAME' for one test case)"
+	@echo "make list-tests      the names of the Check test cases, for CK_RUN_CASE"
+	@echo "make check-tangle    the committed C is what qlinear.nw tangles to"
+	@echo "make check-roots     qlinear.nw has exactly the expected root chunks"
+	@echo "make check-docs      the PDF and HTML have no undefined references, fonts embedded"
+	@echo "make check-bad-inputs  the catalogue of bad inputs and command lines"
+	@echo "make check-cli       the command's contract on good input, and its help"
+	@echo "make check-help      every .PHONY target has a line in 'make help'"
 	@echo "make tangle      copy the freshly tangled C into tangled/ and tests/ (commit them)"
 	@echo "make demo        run 'build/qlinear forum'"
 	@echo "make golden      regenerate tests/data with real PyTorch (installs python3-torch)"
@@ -59,6 +69,7 @@ help:
 	@echo "make fuzz        libFuzzer for FUZZ_SECONDS (default 60) seconds"
 	@echo "make deps        install missing Debian packages: $(DEBS)"
 	@echo "make clean       remove build/"
+	@echo "make help        this list"
 	@echo "Outputs: build/qlinear, docs/qlinear.pdf, docs/qlinear.html"
 
 # --- packages --------------------------------------------------------
@@ -247,14 +258,34 @@ check-html: docs/qlinear.html build/npm/node_modules/playwright-core
 
 # --- checks ------------------------------------------------------------
 # The Check suite runs last, so its summary is the last line printed.
-check: check-tangle check-roots check-docs check-bad-inputs check-cli
+check: check-tangle check-roots check-docs check-bad-inputs check-cli \
+       check-help
 	$(MAKE) --no-print-directory check-suite
 check-bad-inputs: build/qlinear
 	tests/bad-inputs.sh build/qlinear
 check-cli: build/qlinear
 	tests/cli-contract.sh build/qlinear
 check-suite: build/check-qlinear
+	@! CK_RUN_CASE=no-such-case build/check-qlinear >/dev/null 2>&1 || { \
+	  echo "check-suite: a CK_RUN_CASE that names no test case passed"; exit 1; }
 	build/check-qlinear
+.PHONY: list-tests check-help
+list-tests: build/check-qlinear
+	@build/check-qlinear --list
+# The .PHONY targets, from make's own database, each need a help line.
+check-help:
+	@phony=$$({ $(MAKE) -pRrq -f $(firstword $(MAKEFILE_LIST)) .PHONY \
+	  2>/dev/null || true; } | sed -n 's/^\.PHONY: //p'); \
+	test -n "$$phony"; \
+	help=$$($(MAKE) --no-print-directory -s help); missing=""; \
+	for t in $$phony; do \
+	  grep -qE "^make $$t( |$$)" <<< "$$help" || missing="$$missing $$t"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "check-help: no line in 'make help' for:$$missing"; \
+	  echo "  add '@echo \"make TARGET   what it does\"' to the help: recipe"; \
+	  exit 1; fi; \
+	echo "check-help: all $$(wc -w <<< "$$phony") .PHONY targets are in 'make help'"
 
 check-tangle: $(SRC)/.stamp
 	@for f in $(COMMITTED); do \

@@ -561,6 +561,23 @@ START_TEST(test_read_per_channel)
 }
 END_TEST
 
+static const char *case_names[128];
+static size_t n_cases;
+
+static TCase *named_tcase(const char *name)
+{
+    if (n_cases < sizeof case_names / sizeof case_names[0])
+        case_names[n_cases++] = name;
+    return tcase_create(name);
+}
+#define tcase_create named_tcase
+
+static void list_cases(FILE *f, const char *indent)
+{
+    for (size_t i = 0; i < n_cases; i++)
+        fprintf(f, "%s%s\n", indent, case_names[i]);
+}
+
 static Suite *qlinear_suite(void)
 {
     Suite *s = suite_create("qlinear");
@@ -633,11 +650,23 @@ static Suite *qlinear_suite(void)
     suite_add_tcase(s, tc);
     return s;
 }
-int main(void)
+int main(int argc, char **argv)
 {
     SRunner *sr = srunner_create(qlinear_suite());
+    if (argc == 2 && strcmp(argv[1], "--list") == 0) {
+        list_cases(stdout, "");
+        srunner_free(sr);
+        return EXIT_SUCCESS;
+    }
     srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
+    int failed = srunner_ntests_failed(sr), ran = srunner_ntests_run(sr);
     srunner_free(sr);
+    if (ran == 0) {
+        const char *c = getenv("CK_RUN_CASE");
+        fprintf(stderr, "check-qlinear: no test ran (CK_RUN_CASE=%s); "
+                "the test cases are:\n", c ? c : "(unset)");
+        list_cases(stderr, "  ");
+        return EXIT_FAILURE;
+    }
     return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }
