@@ -2,6 +2,13 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+static const struct { float v, want; } round_cases[] = {
+    { 2.5f, 2.0f }, { 3.5f, 4.0f }, { -2.5f, -2.0f }, { -3.5f, -4.0f },
+    { -0.5f, -0.0f }, { 0.5f, 0.0f }, { 1.5f, 2.0f }, { -1.5f, -2.0f },
+    { 2.4999998f, 2.0f }, { 2.5000002f, 3.0f }, { -2.5000002f, -3.0f },
+    { 8388607.5f, 8388608.0f }, { 16777215.0f, 16777215.0f },
+};
+enum { ROUND_CASES = sizeof round_cases / sizeof round_cases[0] };
 static const float forum_input_f32[2] = {
     -2.1787893772125244f, 0.5684312582015991f };
 static const float forum_weight_f32[4] = {
@@ -47,6 +54,50 @@ static FILE *open_out(const char *dir, const char *file)
         exit(1);
     }
     return f;
+}
+
+static char warnings[4096];
+
+static void warn_book(const char *fmt, ...)
+{
+    size_t n = strlen(warnings);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(warnings + n, sizeof warnings - n, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "bookdata: warning: %s\n", warnings + n);
+    n = strlen(warnings);
+    snprintf(warnings + n, sizeof warnings - n, "\n");
+}
+
+static void def_unknown(const char *const *names, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        def(names[i], "%s", "\\fbox{?}");
+}
+
+static void write_warnings(const char *dir)
+{
+    FILE *f = open_out(dir, "warnings.txt");
+    fputs(warnings, f);
+    fclose(f);
+    f = open_out(dir, "warnings.tex");
+    if (warnings[0]) {
+        fputs("\\begin{center}\\fbox{\\begin{minipage}{0.9\\textwidth}"
+              "\\textbf{This copy of the book was built from code that "
+              "disagrees with its ground truth:}\\begin{itemize}\n"
+              "\\item ", f);
+        for (const char *c = warnings; *c; c++)
+            if (*c == '\n')
+                fputs(c[1] ? "\n\\item " : "\n", f);
+            else if (strchr("_%#&$", *c))
+                fprintf(f, "\\%c", *c);
+            else
+                fputc(*c, f);
+        fputs("\\end{itemize}Run \\texttt{make check} for the failing "
+              "tests.\\end{minipage}}\\end{center}\n", f);
+    }
+    fclose(f);
 }
 
 static int ulps_apart(float a, float b)      /* a, b > 0 */
@@ -237,8 +288,13 @@ static void multiplier_orders(void)
         if (!shown)
             shown = show_multiplier_example(sx, sw, sy, mq, mf);
     }
-    if (!shown)
-        fail_book("no accumulator shows the multiplier orders differ");
+    if (!shown) {
+        static const char *const ex[] = { "MultExSx", "MultExSw",
+            "MultExSy", "MultExAcc", "MultExQ", "MultExF", "MultExOutQ",
+            "MultExOutF" };
+        warn_book("no accumulator shows that the multiplier orders differ");
+        def_unknown(ex, sizeof ex / sizeof ex[0]);
+    }
     def("MultTrials", "%d", trials);
     def("MultDiffer", "%d", differ);
     def("MultMaxUlps", "%d unit%s", max_ulps, max_ulps == 1 ? "" : "s");
@@ -566,7 +622,9 @@ static void corpus_numbers(const char *out_dir)
     for (int c = 0; c < 3; c++) {
         q[c] = compare(table_corpus[c], ql_find_engine("qnnpack")->run, 0);
         if (q[c].bad_outputs != 0)
-            fail_book("the qnnpack engine disagrees with a corpus");
+            warn_book("the qnnpack engine disagrees with %s: %zu outputs "
+                      "differ; the first: %s", table_corpus[c],
+                      q[c].bad_outputs, q[c].detail);
         outputs += q[c].outputs;
     }
     od = compare("onednn/observed", ql_find_engine("onednn-avx2")->run, 0);
@@ -649,7 +707,12 @@ static void double_example(void)
         free(q);
         ql_layer_free(&L);
     }
-    fail_book("answer 3 agrees with the whole corpus");
+    corpus_close(&cr);
+    warn_book("answer 3 agrees with the whole near-tie corpus");
+    static const char *const dbl[] = { "DblAcc", "DblSx", "DblSw", "DblSy",
+        "DblZy", "DblValue", "DblAnswer", "DblValueF", "DblQnnpack",
+        "DblTorch", "DblExact", "DblVerdict" };
+    def_unknown(dbl, sizeof dbl / sizeof dbl[0]);
 }
 
 static void fbgemm_example(void)
@@ -933,6 +996,28 @@ static void rounding_table(FILE *f)
     fputs("\\bottomrule\n\\end{tabular}\n", f);
 }
 
+static float floor_half(float v)
+{
+    return floorf(v + 0.5f);
+}
+
+static void rounding_failures(const char *name, float (*rule)(float))
+{
+    char list[600] = "";
+    int total = 0, n = 0;
+    for (int i = 0; i < ROUND_CASES; i++)
+        total += rule(round_cases[i].v) != round_cases[i].want;
+    for (int i = 0; i < ROUND_CASES; i++)
+        if (rule(round_cases[i].v) != round_cases[i].want) {
+            size_t used = strlen(list);
+            snprintf(list + used, sizeof list - used, "%s$%.9g$",
+                     n == 0 ? "" : n == total - 1 ? " and " : ", ",
+                     (double)round_cases[i].v);
+            n++;
+        }
+    def(name, "%s", total ? list : "none of them");
+}
+
 static void row(FILE *f, const char *label, const char *fmt, double a,
                 double b)
 {
@@ -1023,6 +1108,8 @@ int main(int argc, char **argv)
     fbgemm_table(argv[2]);
     fma_example(argv[2]);
     figure_data(argv[2]);
+    rounding_failures("RoundFloorFails", floor_half);
+    rounding_failures("RoundRoundfFails", roundf);
     fclose(out);
     FILE *f = open_out(argv[2], "rounding-table.tex");
     rounding_table(f);
@@ -1030,6 +1117,7 @@ int main(int argc, char **argv)
     f = open_out(argv[2], "forum-table.tex");
     forum_table(f);
     fclose(f);
+    write_warnings(argv[2]);
     return 0;
 }
 

@@ -48,9 +48,14 @@ static int32_t acc_int32(const ql_layer *L, size_t i, size_t j)
     return ql_wrap_i32(ql_acc_exact(L, i, j));
 }
 
+static int32_t acc_row_col_offsets(const ql_layer *L, size_t i, size_t j)
+{
+    return ql_wrap_i32(ql_acc_four_terms(L, i, j));
+}
+
 static void run_fbgemm(const ql_layer *L, uint8_t *y)
 {
-    fbgemm_requantize(L, y, acc_int32);
+    fbgemm_requantize(L, y, acc_row_col_offsets);
 }
 
 static void run_fbgemm_avx2(const ql_layer *L, uint8_t *y)

@@ -104,18 +104,43 @@ int64_t ql_acc_exact(const ql_layer *L, size_t i, size_t j)
     return a;
 }
 
-int64_t ql_acc_four_terms(const ql_layer *L, size_t i, size_t j)
+int64_t ql_acc_raw(const ql_layer *L, size_t i, size_t j)
 {
     const uint8_t *x = L->x + i * L->k;
     const int8_t *w = L->w + j * L->k;
-    int64_t raw = 0, row = 0, col = 0;
-    int64_t zx = L->x_q.zero_point, zw = ql_weight_q(L, j).zero_point;
-    for (size_t kk = 0; kk < L->k; kk++) {
+    int64_t raw = 0;
+    for (size_t kk = 0; kk < L->k; kk++)
         raw += (int64_t)x[kk] * w[kk];
-        row += x[kk];
-        col += w[kk];
-    }
-    return raw - zw * row - zx * col + (int64_t)L->k * zx * zw;
+    return raw;
+}
+
+int64_t ql_row_sum(const ql_layer *L, size_t i)
+{
+    int64_t row = 0;
+    for (size_t kk = 0; kk < L->k; kk++)
+        row += L->x[i * L->k + kk];
+    return row;
+}
+
+int64_t ql_col_sum(const ql_layer *L, size_t j)
+{
+    int64_t col = 0;
+    for (size_t kk = 0; kk < L->k; kk++)
+        col += L->w[j * L->k + kk];
+    return col;
+}
+
+int64_t ql_four_terms(int64_t raw, int64_t row, int64_t col, int64_t k,
+                      int64_t zx, int64_t zw)
+{
+    return raw - zw * row - zx * col + k * zx * zw;
+}
+
+int64_t ql_acc_four_terms(const ql_layer *L, size_t i, size_t j)
+{
+    return ql_four_terms(ql_acc_raw(L, i, j), ql_row_sum(L, i),
+                         ql_col_sum(L, j), (int64_t)L->k,
+                         L->x_q.zero_point, ql_weight_q(L, j).zero_point);
 }
 
 int64_t ql_acc_question(const ql_layer *L, size_t i, size_t j)
@@ -197,13 +222,10 @@ int32_t ql_acc_pairs16_split(const ql_layer *L, size_t i, size_t j,
     const int8_t *w = L->w + j * L->k;
     int64_t raw = raw_pairs16(x, w, 0, split)
                   + raw_pairs16(x, w, split, L->k);
-    int64_t row = 0, col = 0;
-    int64_t zx = L->x_q.zero_point, zw = ql_weight_q(L, j).zero_point;
-    for (size_t kk = 0; kk < L->k; kk++) {
-        row += x[kk];
-        col += w[kk];
-    }
-    return ql_wrap_i32(raw - zw * row - zx * (col - zw * (int64_t)L->k));
+    return ql_wrap_i32(ql_four_terms(raw, ql_row_sum(L, i),
+                                     ql_col_sum(L, j), (int64_t)L->k,
+                                     L->x_q.zero_point,
+                                     ql_weight_q(L, j).zero_point));
 }
 
 int32_t ql_acc_pairs16(const ql_layer *L, size_t i, size_t j)

@@ -62,6 +62,11 @@ int32_t ql_forum_quantize(float r, ql_qparams p);
 const ql_layer *ql_forum_layer(void);
 ql_qparams ql_weight_q(const ql_layer *L, size_t j);
 int64_t ql_acc_exact(const ql_layer *L, size_t i, size_t j);
+int64_t ql_acc_raw(const ql_layer *L, size_t i, size_t j);
+int64_t ql_row_sum(const ql_layer *L, size_t i);
+int64_t ql_col_sum(const ql_layer *L, size_t j);
+int64_t ql_four_terms(int64_t raw, int64_t row, int64_t col, int64_t k,
+                      int64_t zx, int64_t zw);
 int64_t ql_acc_four_terms(const ql_layer *L, size_t i, size_t j);
 int64_t ql_acc_question(const ql_layer *L, size_t i, size_t j);
 int32_t ql_wrap_i32(int64_t v);
