@@ -337,6 +337,7 @@ check-docs: docs/qlinear.pdf docs/qlinear.html
 golden:
 	$(MAKE) deps EXTRA_DEBS="$(GOLDEN_DEBS)"
 	/usr/bin/python3 tests/golden.py $(DATA)
+	/usr/bin/python3 tests/golden-perchannel.py $(DATA)
 
 # Fresh corpora from the PyTorch on this machine, with a new seed (or
 # SEED=n), then the whole suite against them.  oneDNN accumulates
@@ -347,6 +348,7 @@ crosscheck: build/check-qlinear
 	echo "crosscheck: seed $$seed"; \
 	rm -rf build/crosscheck; mkdir -p build/crosscheck; \
 	/usr/bin/python3 tests/golden.py --seed $$seed build/crosscheck; \
+	/usr/bin/python3 tests/golden-perchannel.py --seed $$seed build/crosscheck; \
 	cp -r $(DATA)/fbgemm build/crosscheck/; \
 	if grep -qwE 'avx512_vnni|avx_vnni' /proc/cpuinfo; then \
 	  export QL_ONEDNN_ENGINE=onednn; fi; \

@@ -715,6 +715,57 @@ static void double_example(void)
     def_unknown(dbl, sizeof dbl / sizeof dbl[0]);
 }
 
+static ql_corpus_stats per_channel_compare(const char *layers,
+                                           const char *expected,
+                                           const char *engine)
+{
+    char pl[1024], pe[1024];
+    ql_corpus_stats st;
+    corpus_path(pl, sizeof pl, layers, "layers");
+    corpus_path(pe, sizeof pe, expected, "expected");
+    if (ql_compare_corpus(pl, pe, ql_find_engine(engine)->run, 0, &st) != 0)
+        fail_book(st.detail);
+    if (st.bad_outputs != 0)
+        fail_book("an engine disagrees with a per-channel corpus");
+    return st;
+}
+
+static size_t isa_differences(void)
+{
+    char pv[1024], pa[1024];
+    size_t n = 0;
+    int cv, ca;
+    corpus_path(pv, sizeof pv, "onednn/perchannel-vnni", "expected");
+    corpus_path(pa, sizeof pa, "onednn/perchannel-avx2", "expected");
+    FILE *fv = fopen(pv, "r"), *fa = fopen(pa, "r");
+    if (!fv || !fa)
+        fail_book("cannot open the oneDNN per-channel outputs");
+    while (fscanf(fv, "%d", &cv) == 1) {
+        if (fscanf(fa, "%d", &ca) != 1)
+            fail_book("the oneDNN per-channel outputs differ in length");
+        n += cv != ca;
+    }
+    fclose(fv);
+    fclose(fa);
+    return n;
+}
+
+static void per_channel_numbers(void)
+{
+    ql_corpus_stats q = per_channel_compare("qnnpack/perchannel",
+                                            "qnnpack/perchannel", "qnnpack");
+    ql_corpus_stats v = per_channel_compare("onednn/perchannel",
+                                            "onednn/perchannel-vnni",
+                                            "onednn");
+    def("PcQnnpackLayers", "%zu", q.layers);
+    def("PcQnnpackOutputs", "%zu", q.outputs);
+    def("PcOnednnLayers", "%zu", v.layers);
+    def("PcOnednnOutputs", "%zu", v.outputs);
+    per_channel_compare("onednn/perchannel", "onednn/perchannel-avx2",
+                        "onednn-avx2");
+    def("PcIsaDiffer", "%zu", isa_differences());
+}
+
 static void fbgemm_example(void)
 {
     static uint8_t x[2] = { 255, 255 };
@@ -1104,6 +1155,7 @@ int main(int argc, char **argv)
     multiplier_orders();
     data_dir = argv[1];
     corpus_numbers(argv[2]);
+    per_channel_numbers();
     fbgemm_example();
     fbgemm_table(argv[2]);
     fma_example(argv[2]);

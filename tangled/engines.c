@@ -17,10 +17,11 @@ static const char *per_tensor_only(const ql_layer *L)
 
 static void run_qnnpack(const ql_layer *L, uint8_t *y)
 {
-    float sx = L->x_q.scale, sw = L->w_q.scale;
-    float mult = ql_multiplier_qnnpack(sx, sw, L->y_q.scale);
+    float sx = L->x_q.scale;
     for (size_t i = 0; i < L->m; i++)
         for (size_t j = 0; j < L->n; j++) {
+            float sw = ql_weight_q(L, j).scale;
+            float mult = ql_multiplier_qnnpack(sx, sw, L->y_q.scale);
             int64_t b = L->bias ? ql_qnnpack_bias(L->bias[j], sx, sw) : 0;
             int32_t acc = ql_wrap_i32(b + ql_acc_exact(L, i, j));
             y[i * L->n + j] =
@@ -71,22 +72,23 @@ static int32_t acc_onednn_avx2(const ql_layer *L, size_t i, size_t j)
 
 static const char *onednn_refuses(const ql_layer *L)
 {
-    if (per_tensor_only(L))
-        return per_tensor_only(L);
-    return L->w_q.zero_point != 0
-           ? "oneDNN only supports symmetric weights (zero point 0)"
-           : NULL;
+    for (size_t j = 0; j < L->n; j++)
+        if (ql_weight_q(L, j).zero_point != 0)
+            return "oneDNN only supports symmetric weights (zero point 0)";
+    return NULL;
 }
 
 static void onednn_requantize(const ql_layer *L, uint8_t *y,
                               int32_t (*acc)(const ql_layer *,
                                              size_t, size_t))
 {
-    float sx = L->x_q.scale, sw = L->w_q.scale;
-    float mult = ql_multiplier_onednn(sx, sw, L->y_q.scale);
-    float bscale = (float)(1.0 / (double)sx) * (float)(1.0 / (double)sw);
+    float sx = L->x_q.scale;
     for (size_t i = 0; i < L->m; i++)
         for (size_t j = 0; j < L->n; j++) {
+            float sw = ql_weight_q(L, j).scale;
+            float mult = ql_multiplier_onednn(sx, sw, L->y_q.scale);
+            float bscale = (float)(1.0 / (double)sx)
+                           * (float)(1.0 / (double)sw);
             float d = (float)acc(L, i, j);
             if (L->bias)
                 d = d + L->bias[j] * bscale;
@@ -111,12 +113,13 @@ static void run_exact(const ql_layer *L, uint8_t *y)
     for (size_t i = 0; i < L->m; i++)
         for (size_t j = 0; j < L->n; j++)
             y[i * L->n + j] = ql_exact_output(ql_acc_exact(L, i, j),
-                                              L->bias ? L->bias[j] : 0.0f, L);
+                                              L->bias ? L->bias[j] : 0.0f,
+                                              L, j);
 }
 
 static const ql_engine engine_table[] = {
     { "qnnpack", "PyTorch 1.13 QNNPACK: int32 bias, fl(fl(Sw*Sx)*fl(1/Sy))",
-      run_qnnpack, per_tensor_only },
+      run_qnnpack, NULL },
     { "fbgemm", "FBGEMM, exact int32 accumulation (AVX512-VNNI), float bias",
       run_fbgemm, per_tensor_only },
     { "fbgemm-avx2", "FBGEMM with vpmaddubsw: u8*s8 pairs saturate to int16",
@@ -126,7 +129,7 @@ static const ql_engine engine_table[] = {
     { "onednn-avx2", "oneDNN without VNNI: u8*s8 pairs saturate to int16",
       run_onednn_avx2, onednn_refuses },
     { "exact", "exact rational rne((Sx*Sw*acc + b)/Sy), no wrap, no float",
-      run_exact, per_tensor_only },
+      run_exact, NULL },
 };
 
 const ql_engine *ql_engines(size_t *count)

@@ -46,12 +46,13 @@ static void split_float(float v, int64_t *m, int *e)
     *e -= 24;
 }
 
-static int exact_side(int64_t a, float b, int64_t k, const ql_layer *L)
+static int exact_side(int64_t a, float b, int64_t k, const ql_layer *L,
+                      float sw)
 {
     int64_t mx, mw, my, mb;
     int ex, ew, ey, eb;
     split_float(L->x_q.scale, &mx, &ex);
-    split_float(L->w_q.scale, &mw, &ew);
+    split_float(sw, &mw, &ew);
     split_float(L->y_q.scale, &my, &ey);
     split_float(b, &mb, &eb);
     uint64_t mag[3] = { (uint64_t)(a < 0 ? -a : a) * (uint64_t)mx,
@@ -75,17 +76,18 @@ static int exact_side(int64_t a, float b, int64_t k, const ql_layer *L)
     return big_cmp(&pos, &neg);
 }
 
-uint8_t ql_exact_output(int64_t a, float b, const ql_layer *L)
+uint8_t ql_exact_output(int64_t a, float b, const ql_layer *L, size_t j)
 {
     int64_t zy = L->y_q.zero_point, lo = -zy - 1, hi = 255 - zy;
-    if (exact_side(a, b, hi, L) > 0)
+    float sw = ql_weight_q(L, j).scale;     /* row j's, if per channel */
+    if (exact_side(a, b, hi, L, sw) > 0)
         return 255;                 /* above hi + 1/2: clamps high */
     while (lo < hi) {               /* invariant: D_hi <= 0 */
         int64_t mid = lo + (hi - lo) / 2;
-        if (exact_side(a, b, mid, L) > 0) lo = mid + 1; else hi = mid;
+        if (exact_side(a, b, mid, L, sw) > 0) lo = mid + 1; else hi = mid;
     }
     int64_t r = hi;
-    if (exact_side(a, b, r, L) == 0 && r % 2 != 0)
+    if (exact_side(a, b, r, L, sw) == 0 && r % 2 != 0)
         r += 1;                     /* exactly r + 1/2: to even */
     r += zy;
     return (uint8_t)(r < 0 ? 0 : r > 255 ? 255 : r);

@@ -86,7 +86,8 @@ int32_t ql_acc_pairs16_split(const ql_layer *L, size_t i, size_t j,
 const ql_engine *ql_engines(size_t *count);
 const ql_engine *ql_find_engine(const char *name);
 float ql_multiplier_onednn(float sx, float sw, float sy);
-uint8_t ql_exact_output(int64_t acc, float bias, const ql_layer *L);
+uint8_t ql_exact_output(int64_t acc, float bias, const ql_layer *L,
+                        size_t j);
 void ql_reader_init(ql_reader *r, FILE *in, const char *name);
 int ql_read_layer(ql_reader *r, ql_layer *L);
 void ql_layer_free(ql_layer *L);

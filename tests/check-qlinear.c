@@ -569,6 +569,31 @@ START_TEST(test_double_is_not_enough)
 }
 END_TEST
 
+static const struct {
+    const char *engine, *layers, *expected;
+} per_channel_truth[] = {
+    { "qnnpack", "qnnpack/perchannel-layers.txt",
+      "qnnpack/perchannel-expected.txt" },
+    { "onednn", "onednn/perchannel-layers.txt",
+      "onednn/perchannel-vnni-expected.txt" },
+    { "onednn-avx2", "onednn/perchannel-layers.txt",
+      "onednn/perchannel-avx2-expected.txt" },
+};
+
+START_TEST(test_per_channel_matches_pytorch)
+{
+    const char *name = per_channel_truth[_i].engine;
+    corpus_stats st = compare_corpus(per_channel_truth[_i].layers,
+                                     per_channel_truth[_i].expected,
+                                     ql_find_engine(name)->run, 0);
+    ck_assert_msg(st.layers >= 400, "%s: only %zu layers",
+                  per_channel_truth[_i].layers, st.layers);
+    ck_assert_msg(st.bad_outputs == 0, "%s on %s: %zu outputs differ; %s",
+                  name, per_channel_truth[_i].expected, st.bad_outputs,
+                  st.detail);
+}
+END_TEST
+
 START_TEST(test_read_per_channel)
 {
     ql_layer L;
@@ -585,6 +610,13 @@ START_TEST(test_read_per_channel)
     ck_assert_str_eq(ql_find_engine("fbgemm")->refuses(&L),
                      "per-channel weights are not supported by this "
                      "engine row");
+    ck_assert(ql_find_engine("qnnpack")->refuses == NULL);
+    ck_assert_str_eq(ql_find_engine("onednn")->refuses(&L), "oneDNN only "
+                     "supports symmetric weights (zero point 0)");
+    L.w_channel[0].zero_point = L.w_channel[1].zero_point = 0;
+    ck_assert_ptr_null(ql_find_engine("onednn")->refuses(&L));
+    L.w_channel[1].zero_point = 1;      /* row 1 alone is not symmetric */
+    ck_assert_ptr_nonnull(ql_find_engine("onednn")->refuses(&L));
     ql_layer_free(&L);
     read_layer_text("layer 1 2 2\ninput 0.5 3 4 5\nweight 0.25 -1 "
                     "1 2 3 4\noutput 0.5 7\n", &L);
@@ -677,6 +709,11 @@ static Suite *qlinear_suite(void)
     tcase_add_test(tc, test_observers_match_pytorch);
     tcase_add_test(tc, test_quantize_matches_pytorch);
     tcase_add_test(tc, test_double_is_not_enough);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("per-channel ground truth");
+    tcase_add_loop_test(tc, test_per_channel_matches_pytorch, 0,
+                        sizeof per_channel_truth / sizeof per_channel_truth[0]);
+    tcase_set_timeout(tc, 60);
     suite_add_tcase(s, tc);
     tc = tcase_create("per-channel weights");
     tcase_add_test(tc, test_read_per_channel);
