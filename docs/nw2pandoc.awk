@@ -93,6 +93,7 @@ pass == 1 { next }
         sub(/^\\part\{/, "", t)         # unnumbered heading instead
         printf "\\section*{Part %s. %s", roman[++npart], t
     }
+    else if (t ~ /\\(paragraph|begin\{figure|caption)/) printf "%s", equations(runin(t))
     else if (t ~ /^\\nowebchunks/) chunklist()
     else if (t ~ /^\\nowebindex/) identlist()
     else printf "%s", equations(t)
@@ -136,6 +137,20 @@ function appendices(t,    lab) {
            && (substr(t, RSTART + 5, RLENGTH - 6) in applabel)) {
         lab = substr(t, RSTART + 5, RLENGTH - 6)
         t = substr(t, 1, RSTART - 1) "\\hyperlink{" lab "}{" applabel[lab] "}" \
+            substr(t, RSTART + RLENGTH)
+    }
+    return t
+}
+# Figures: pandoc's captions carry no number, so "Figure N. " is put in
+# front of each, counted as LaTeX counts them.  A \paragraph is a run-in
+# heading, not a level pandoc would number (as 5.4.0.3): bold text.
+function runin(t,    head) {
+    if (index(t, "\\begin{figure")) nfig++
+    if (index(t, "\\caption{"))
+        sub(/\\caption\{/, "\\caption{Figure " nfig ". ", t)
+    while (match(t, /\\paragraph\{[^}]*\}/)) {
+        head = substr(t, RSTART + 11, RLENGTH - 12)
+        t = substr(t, 1, RSTART - 1) "\\emph{\\textbf{" head "}}" \
             substr(t, RSTART + RLENGTH)
     }
     return t

@@ -557,7 +557,7 @@ static void disagree_examples(FILE *f, size_t nc)
         example best = { -1, 0, 0, (size_t)-1, 0, 0 };
         for (int c = 0; c < 3; c++)
             walk_corpus(c, k, &best, NULL);
-        fprintf(f, "\\paragraph{%s.}\n", candidate[k].label);
+        fprintf(f, "\\par\\medskip\\noindent\\textbf{%s.}\n", candidate[k].label);
         if (best.corpus < 0) {
             fputs("No small layer differs.\n\n", f);
             continue;
