@@ -10,7 +10,7 @@ NW := qlinear.nw
 # The Debian packages, in one place: DEBS for `make` and `make check`
 # (`make deps` installs what is missing; every target that needs more
 # names its list below).  python3-torch is for golden data and crosscheck.
-DEBS := make gcc noweb pandoc check pkg-config gnuplot-nox poppler-utils \
+DEBS := make gcc binutils noweb pandoc check pkg-config gnuplot-nox poppler-utils \
         texlive-latex-base texlive-latex-recommended \
         texlive-fonts-recommended lmodern
 GOLDEN_DEBS := python3-torch python3-numpy
@@ -31,10 +31,11 @@ FIGS := grid error algebra tie pairs disagree
 # exact reference, the readers, the forum's functions.
 LIB := qlinear.c engines.c exact.c reader.c forum.c
 ROOTS := qlinear.h $(LIB) main.c bookdata.c check-qlinear.c \
-         fuzz-qlinear.c $(FIGS:%=%.gp)
+         fuzz-qlinear.c install-example.c $(FIGS:%=%.gp)
 SRC := build/src
 COMMITTED := tangled/qlinear.h $(LIB:%=tangled/%) tangled/main.c \
-             tangled/bookdata.c tests/check-qlinear.c tests/fuzz-qlinear.c
+             tangled/bookdata.c tests/check-qlinear.c tests/fuzz-qlinear.c \
+             tests/install-example.c
 DATA := tests/data
 CORPUS := $(shell find $(DATA) -name "*.txt" 2>/dev/null)
 
@@ -68,6 +69,10 @@ help:
 	@echo "make check-matrix    gcc/clang x -O0/-O2/-O3 -march=native: identical outputs"
 	@echo "make fuzz        libFuzzer for FUZZ_SECONDS (default 60) seconds"
 	@echo "make deps        install missing Debian packages: $(DEBS)"
+	@echo "make install     install under PREFIX (default /usr/local; DESTDIR honoured): bin/qlinear,"
+	@echo "                 include/qlinear.h, lib/libqlinear.{a,so}, lib/pkgconfig/qlinear.pc, man page"
+	@echo "make uninstall   remove what make install installed (same PREFIX and DESTDIR)"
+	@echo "make check-install   install into a temporary DESTDIR, build a program with pkg-config, run it"
 	@echo "make clean       remove build/"
 	@echo "make help        this list"
 	@echo "Outputs: build/qlinear, docs/qlinear.pdf, docs/qlinear.html"
@@ -126,6 +131,58 @@ $(B)/check-qlinear: $(SRC)/check-qlinear.c $(LIBOBJ)
 	$(CC) $(QL_CFLAGS) -DQL_TEST_DATA='"$(CURDIR)/$(DATA)"' \
 	  $$(pkg-config --cflags check) -o $@ $< $(LIBOBJ) \
 	  $$(pkg-config --libs check) $(LDLIBS)
+
+# --- installing ------------------------------------------------------------
+# make install PREFIX=DIR (default /usr/local), DESTDIR for staging.  The
+# shared library is named after the major version of QL_VERSION.
+PREFIX ?= /usr/local
+VERSION := $(shell sed -n 's/^.define QL_VERSION "\(.*\)"/\1/p' tangled/qlinear.h)
+SOMAJOR := $(firstword $(subst ., ,$(VERSION)))
+SONAME := libqlinear.so.$(SOMAJOR)
+$(B)/pic/%.o: $(SRC)/%.c $(SRC)/qlinear.h
+	mkdir -p $(B)/pic
+	$(CC) $(QL_CFLAGS) -fPIC -c -o $@ $<
+$(B)/libqlinear.a: $(LIBOBJ)
+	rm -f $@
+	ar rcs $@ $^
+$(B)/libqlinear.so.$(VERSION): $(LIB:%.c=$(B)/pic/%.o)
+	$(CC) $(QL_CFLAGS) -shared -Wl,-soname,$(SONAME) -o $@ $^ $(LDLIBS)
+# The manual page is the book's command reference (section "Command
+# reference"), between its two marks, with the headings in capitals.
+build/qlinear.1: $(NW) | deps
+	sed -n '/^% man page: begin/,/^% man page: end/p' $(NW) \
+	  | pandoc -f latex -t man -s --shift-heading-level-by=-2 \
+	    -M title=QLINEAR -M section=1 -M header="qlinear manual" \
+	    -M footer="qlinear $(VERSION)" \
+	    -M date="$$(date -u -d @$$SOURCE_DATE_EPOCH +%Y-%m-%d)" \
+	  | awk '/^\.SH / { $$0 = toupper($$0) } { print }' > $@
+INSTALLED := bin/qlinear include/qlinear.h lib/libqlinear.a \
+             lib/libqlinear.so.$(VERSION) lib/$(SONAME) lib/libqlinear.so \
+             lib/pkgconfig/qlinear.pc share/man/man1/qlinear.1
+.PHONY: install uninstall check-install
+install: build/qlinear build/libqlinear.a build/libqlinear.so.$(VERSION) \
+         build/qlinear.1
+	D="$(DESTDIR)$(PREFIX)"; \
+	install -d "$$D/bin" "$$D/include" "$$D/lib/pkgconfig" \
+	  "$$D/share/man/man1"; \
+	install -m 755 build/qlinear "$$D/bin/qlinear"; \
+	install -m 644 $(SRC)/qlinear.h "$$D/include/qlinear.h"; \
+	install -m 644 build/libqlinear.a "$$D/lib/libqlinear.a"; \
+	install -m 755 build/libqlinear.so.$(VERSION) "$$D/lib/"; \
+	ln -sf libqlinear.so.$(VERSION) "$$D/lib/$(SONAME)"; \
+	ln -sf $(SONAME) "$$D/lib/libqlinear.so"; \
+	install -m 644 build/qlinear.1 "$$D/share/man/man1/qlinear.1"; \
+	printf '%s\n' "prefix=$(PREFIX)" 'libdir=$${prefix}/lib' \
+	  'includedir=$${prefix}/include' '' 'Name: qlinear' \
+	  'Description: int8 quantized linear layers as PyTorch computes them' \
+	  'Version: $(VERSION)' 'Cflags: -I$${includedir}' \
+	  'Libs: -L$${libdir} -lqlinear' 'Libs.private: -lm' \
+	  > "$$D/lib/pkgconfig/qlinear.pc"; \
+	chmod 644 "$$D/lib/pkgconfig/qlinear.pc"
+uninstall:
+	cd "$(DESTDIR)$(PREFIX)" 2>/dev/null && rm -f $(INSTALLED) || true
+check-install: build/qlinear $(SRC)/install-example.c
+	MAKE="$(MAKE)" tests/install.sh $(SRC)/install-example.c
 
 # --- the book ----------------------------------------------------------
 GEN := build/gen/numbers.tex build/gen/interface.tex build/gen/fma.tex
@@ -270,7 +327,8 @@ check-html: docs/qlinear.html build/npm/node_modules/playwright-core
 # After an edit of qlinear.nw the committed copies lag behind: `make
 # check` only warns (TANGLED_WARN), CI's `make check-tangled` fails.
 # A book built with warnings (bookdata found a disagreement) fails it.
-check: check-roots check-docs check-bad-inputs check-cli check-help
+check: check-roots check-docs check-bad-inputs check-cli check-help \
+       check-install
 	$(MAKE) --no-print-directory check-tangled TANGLED_WARN=1
 	$(MAKE) --no-print-directory check-suite
 	@test ! -s build/gen/warnings.txt
