@@ -28,8 +28,8 @@ LDLIBS := -lm
 # Root chunks of qlinear.nw and where their committed copies live.
 FIGS := grid error algebra tie pairs disagree
 # The library, one file per concern: the arithmetic, the engines, the
-# exact reference, the readers, the forum's functions.
-LIB := qlinear.c engines.c exact.c reader.c forum.c
+# exact reference, the readers, the forum's functions, the fast kernels.
+LIB := qlinear.c engines.c exact.c reader.c forum.c kernels.c
 ROOTS := qlinear.h $(LIB) main.c bookdata.c check-qlinear.c \
          fuzz-qlinear.c install-example.c $(FIGS:%=%.gp)
 SRC := build/src

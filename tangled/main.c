@@ -108,9 +108,15 @@ static void print_codes(const uint8_t *y, size_t n)
     putchar('\n');
 }
 
+typedef struct {
+    const ql_engine *engine;
+    const ql_kernel *kernel;     /* NULL: the best for the engine */
+} eval_choice;
+
 static int eval_one(ql_reader *r, const void *ctx)
 {
-    const ql_engine *e = ctx;
+    const eval_choice *ch = ctx;
+    const ql_engine *e = ch->engine;
     ql_layer L;
     int t = ql_read_layer(r, &L);
     if (t <= 0)
@@ -122,8 +128,12 @@ static int eval_one(ql_reader *r, const void *ctx)
         t = -1;
         snprintf(r->err, sizeof r->err, "%s:%ld: engine %s: %s", r->name,
                  r->start_line, e->name, why);
+    } else if (ql_kernel_run(ch->kernel ? ch->kernel : ql_best_kernel(e),
+                             e, &L, y) != 0) {
+        t = -1;
+        snprintf(r->err, sizeof r->err, "%s:%ld: out of memory", r->name,
+                 r->start_line);
     } else {
-        e->run(&L, y);
         print_codes(y, L.m * L.n);
     }
     free(y);
@@ -247,15 +257,22 @@ static int forum_story(void)
 
 static int cmd_eval(const command *c, int argc, char **argv)
 {
-    const char *engine = "qnnpack", *path = NULL;
+    const char *engine = "qnnpack", *kernel = NULL, *path = NULL;
     for (int i = 0; i < argc; i++) {
         if (strcmp(argv[i], "--engine") == 0 && i + 1 == argc)
             return bad_usage(c, "option '--engine' needs an engine's "
+                             "NAME");
+        if (strcmp(argv[i], "--kernel") == 0 && i + 1 == argc)
+            return bad_usage(c, "option '--kernel' needs a kernel's "
                              "NAME");
         if (strcmp(argv[i], "--engine") == 0)
             engine = argv[++i];
         else if (strncmp(argv[i], "--engine=", 9) == 0)
             engine = argv[i] + 9;
+        else if (strcmp(argv[i], "--kernel") == 0)
+            kernel = argv[++i];
+        else if (strncmp(argv[i], "--kernel=", 9) == 0)
+            kernel = argv[i] + 9;
         else if (is_option(argv[i]))
             return bad_usage(c, "unknown option '%s'", argv[i]);
         else if (path)
@@ -270,7 +287,18 @@ static int cmd_eval(const command *c, int argc, char **argv)
                 "'qlinear help eval' lists them\n", engine);
         return 2;
     }
-    return run_items(path, "layer", eval_one, e);
+    eval_choice ch = { e, kernel ? ql_find_kernel(kernel) : NULL };
+    if (kernel && !ch.kernel) {
+        fprintf(stderr, "qlinear: unknown kernel '%s'; "
+                "'qlinear help eval' lists them\n", kernel);
+        return 2;
+    }
+    if (ch.kernel && ql_kernel_refuses(ch.kernel, e)) {
+        fprintf(stderr, "qlinear: kernel %s cannot run engine %s: %s\n",
+                kernel, e->name, ql_kernel_refuses(ch.kernel, e));
+        return 2;
+    }
+    return run_items(path, "layer", eval_one, &ch);
 }
 
 static int cmd_observe(const command *c, int argc, char **argv)
@@ -295,11 +323,17 @@ static int cmd_forum(const command *c, int argc, char **argv)
 
 static void eval_details(FILE *f)
 {
-    size_t n;
+    size_t n, nk;
     const ql_engine *e = ql_engines(&n);
+    const ql_kernel *k = ql_kernels(&nk);
     fputs("Reads layers (the book's appendix 'Reading layers') from FILE\n"
           "or standard input and prints each layer's outputs, one line\n"
-          "per layer.\n\nengines (default qnnpack):\n", f);
+          "per layer.\n\nkernels (default: the fastest this CPU has for "
+          "the engine;\nall give the same outputs):\n", f);
+    for (size_t i = 0; i < nk; i++)
+        fprintf(f, "  %-12s %s%s\n", k[i].name, k[i].summary,
+                k[i].available() ? "" : " (not on this CPU)");
+    fputs("\nengines (default qnnpack):\n", f);
     for (size_t i = 0; i < n; i++)
         fprintf(f, "  %-12s %s\n", e[i].name, e[i].summary);
 }
@@ -321,7 +355,8 @@ static int cmd_help(const command *c, int argc, char **argv);
 
 static const command commands[] = {
     {"forum", "", "the forum's layer, step by step", cmd_forum, NULL},
-    {"eval", "[--engine NAME] [FILE]", "print each layer's outputs",
+    {"eval", "[--engine NAME] [--kernel NAME] [FILE]",
+     "print each layer's outputs",
      cmd_eval, eval_details},
     {"observe", "[FILE]", "pick scale and zero point as MinMaxObserver",
      cmd_observe, observe_details},

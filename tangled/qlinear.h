@@ -33,6 +33,13 @@ typedef struct ql_engine {
     void (*run)(const ql_layer *L, uint8_t *y);
     const char *(*refuses)(const ql_layer *L);  /* NULL: takes all */
 } ql_engine;
+typedef struct ql_kernel {
+    const char *name;
+    const char *summary;
+    int (*available)(void);              /* on this CPU? */
+    const struct ql_kernel_impl *impl;   /* private */
+} ql_kernel;
+typedef struct ql_packed ql_packed;
 typedef struct {
     FILE       *in;
     const char *name;                 /* for messages */
@@ -88,6 +95,16 @@ const ql_engine *ql_find_engine(const char *name);
 float ql_multiplier_onednn(float sx, float sw, float sy);
 uint8_t ql_exact_output(int64_t acc, float bias, const ql_layer *L,
                         size_t j);
+const ql_kernel *ql_kernels(size_t *count);
+const ql_kernel *ql_find_kernel(const char *name);
+const ql_kernel *ql_best_kernel(const ql_engine *e);
+const char *ql_kernel_refuses(const ql_kernel *k, const ql_engine *e);
+ql_packed *ql_pack(const ql_kernel *k, const ql_engine *e,
+                   const ql_layer *L);
+int ql_packed_run(const ql_packed *P, const ql_layer *L, uint8_t *y);
+void ql_packed_free(ql_packed *P);
+int ql_kernel_run(const ql_kernel *k, const ql_engine *e,
+                  const ql_layer *L, uint8_t *y);
 void ql_reader_init(ql_reader *r, FILE *in, const char *name);
 int ql_read_layer(ql_reader *r, ql_layer *L);
 void ql_layer_free(ql_layer *L);

@@ -594,6 +594,149 @@ START_TEST(test_per_channel_matches_pytorch)
 }
 END_TEST
 
+static size_t kernel_mismatches(const char *layers, const ql_engine *e,
+                                size_t *runs, char *detail, size_t len)
+{
+    FILE *f = open_data(layers);
+    ql_reader r;
+    ql_layer L;
+    size_t bad = 0, nk;
+    const ql_kernel *k = ql_kernels(&nk);
+    ql_reader_init(&r, f, layers);
+    while (ql_read_layer(&r, &L) > 0) {
+        if (!(e->refuses && e->refuses(&L))) {
+            uint8_t *want = malloc(L.m * L.n), *got = malloc(L.m * L.n);
+            ck_assert(want && got);
+            e->run(&L, want);
+            for (size_t ki = 1; ki < nk; ki++) {
+                if (ql_kernel_refuses(&k[ki], e))
+                    continue;
+                ck_assert(ql_kernel_run(&k[ki], e, &L, got) == 0);
+                (*runs)++;
+                for (size_t i = 0; i < L.m * L.n; i++)
+                    if (got[i] != want[i] && bad++ == 0)
+                        snprintf(detail, len, "%s, %s, %s, layer at line %ld, "
+                                 "output %zu: %d, want %d", layers, e->name,
+                                 k[ki].name, r.start_line, i, got[i], want[i]);
+            }
+            free(want);
+            free(got);
+        }
+        ql_layer_free(&L);
+    }
+    fclose(f);
+    return bad;
+}
+
+static const char *const kernel_corpora[] = {
+    "qnnpack/observed-layers.txt", "qnnpack/ties-layers.txt",
+    "qnnpack/extremes-layers.txt", "onednn/observed-layers.txt",
+    "fbgemm/mixed-layers.txt", "fbgemm/observed-layers.txt",
+};
+START_TEST(test_kernels_match_reference_on_corpora)
+{
+    size_t ne, bad = 0, runs = 0;
+    const ql_engine *e = ql_engines(&ne);
+    char detail[300] = "";
+    for (size_t ei = 0; ei < ne; ei++)
+        bad += kernel_mismatches(kernel_corpora[_i], &e[ei], &runs, detail,
+                                 sizeof detail);
+    ck_assert_msg(runs >= 12, "only %zu layer-kernel runs", runs);
+    ck_assert_msg(bad == 0, "%zu outputs differ; first: %s", bad, detail);
+}
+END_TEST
+
+static unsigned hard_rand(unsigned *seed)
+{
+    *seed = *seed * 1103515245u + 12345u;
+    return (*seed >> 16) & 0x7fff;
+}
+
+static ql_layer random_hard_layer(unsigned *seed, size_t m, size_t k,
+                                  size_t n)
+{
+    ql_layer L;
+    memset(&L, 0, sizeof L);
+    L.m = m, L.k = k, L.n = n;
+    L.x_q.scale = 0.02f, L.w_q.scale = 0.004f;
+    L.x = malloc(m * k), L.w = malloc(n * k);
+    L.bias = malloc(n * sizeof *L.bias);
+    ck_assert(L.x && L.w && L.bias);
+    L.x_q.zero_point = (int32_t)(hard_rand(seed) % 256);
+    L.w_q.zero_point = hard_rand(seed) % 3 ? 0 : (int32_t)(hard_rand(seed) % 256) - 128;
+    L.y_q.zero_point = (int32_t)(hard_rand(seed) % 256);
+    L.y_q.scale = 0.5f * (float)k / (float)(1 + hard_rand(seed) % 64);
+    for (size_t i = 0; i < m * k; i++)
+        L.x[i] = hard_rand(seed) % 4 ? (uint8_t)(250 + hard_rand(seed) % 6)
+                                  : (uint8_t)(hard_rand(seed) % 256);
+    for (size_t i = 0; i < n * k; i++)
+        L.w[i] = (int8_t)(hard_rand(seed) % 4 ? (hard_rand(seed) % 2 ? 127 : -128)
+                                         : (int)(hard_rand(seed) % 256) - 128);
+    for (size_t j = 0; j < n; j++)
+        L.bias[j] = (float)((int)(hard_rand(seed) % 2001) - 1000) / 8.0f;
+    return L;
+}
+
+static int fast_engine_test_skips(const ql_engine *e, const ql_layer *L)
+{
+    return (e->refuses && e->refuses(L))
+           || (strcmp(e->name, "exact") == 0 && L->m * L->n > 1000);
+}
+
+START_TEST(test_kernels_match_reference_on_hard_layers)
+{
+    static const size_t shape[][3] = {
+        { 1, 1, 1 }, { 7, 3, 17 }, { 5, 257, 65 }, { 13, 301, 63 },
+        { 6, 767, 64 }, { 2, 768, 130 }, { 1, 1031, 129 }, { 8, 260, 16 },
+    };
+    size_t ne, nk, bad = 0;
+    const ql_engine *e = ql_engines(&ne);
+    const ql_kernel *k = ql_kernels(&nk);
+    char detail[300] = "";
+    unsigned seed = 13;
+    for (size_t s = 0; s < sizeof shape / sizeof shape[0]; s++) {
+        ql_layer L = random_hard_layer(&seed, shape[s][0], shape[s][1],
+                                       shape[s][2]);
+        uint8_t *want = malloc(L.m * L.n), *got = malloc(L.m * L.n);
+        ck_assert(want && got);
+        for (size_t ei = 0; ei < ne; ei++) {
+            if (fast_engine_test_skips(&e[ei], &L))
+                continue;
+            e[ei].run(&L, want);
+            for (size_t ki = 1; ki < nk; ki++)
+                if (!ql_kernel_refuses(&k[ki], &e[ei])) {
+                    ck_assert(ql_kernel_run(&k[ki], &e[ei], &L, got) == 0);
+                    for (size_t i = 0; i < L.m * L.n; i++)
+                        if (got[i] != want[i] && bad++ == 0)
+                            snprintf(detail, sizeof detail, "%s, %s, %zux%zux%zu, "
+                                     "output %zu: %d, want %d", e[ei].name,
+                                     k[ki].name, L.m, L.k, L.n, i, got[i], want[i]);
+                }
+        }
+        free(want);
+        free(got);
+        ql_layer_free(&L);
+    }
+    ck_assert_msg(bad == 0, "%zu outputs differ; first: %s", bad, detail);
+}
+END_TEST
+
+START_TEST(test_hard_layers_saturate)
+{
+    unsigned seed = 13;
+    ql_layer L = random_hard_layer(&seed, 1, 1, 1);
+    ql_layer_free(&L);
+    L = random_hard_layer(&seed, 7, 3, 17);
+    ql_layer_free(&L);
+    L = random_hard_layer(&seed, 5, 257, 65);
+    size_t differ = 0;
+    for (size_t j = 0; j < L.n; j++)
+        differ += ql_acc_pairs16(&L, 0, j) != ql_wrap_i32(ql_acc_exact(&L, 0, j));
+    ql_layer_free(&L);
+    ck_assert_msg(differ > 0, "no pair saturates in the hard layers");
+}
+END_TEST
+
 START_TEST(test_read_per_channel)
 {
     ql_layer L;
@@ -714,6 +857,13 @@ static Suite *qlinear_suite(void)
     tcase_add_loop_test(tc, test_per_channel_matches_pytorch, 0,
                         sizeof per_channel_truth / sizeof per_channel_truth[0]);
     tcase_set_timeout(tc, 60);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("fast kernels");
+    tcase_set_timeout(tc, 300);
+    tcase_add_loop_test(tc, test_kernels_match_reference_on_corpora, 0,
+                        (int)(sizeof kernel_corpora / sizeof kernel_corpora[0]));
+    tcase_add_test(tc, test_kernels_match_reference_on_hard_layers);
+    tcase_add_test(tc, test_hard_layers_saturate);
     suite_add_tcase(s, tc);
     tc = tcase_create("per-channel weights");
     tcase_add_test(tc, test_read_per_channel);
