@@ -160,7 +160,7 @@ static void finish_row(const ql_packed *P, const ql_layer *L,
         for (size_t t = 0; t < nc; t++)
             y[t] = ql_exact_output((int64_t)raw[t] - rowterm
                                    - P->colterm[j0 + t], P->fbias[j0 + t],
-                                   L);
+                                   L, j0 + t);
         return;
     }
     for (size_t t = 0; t < nc; t += 16) {
@@ -591,20 +591,25 @@ const ql_kernel *ql_find_kernel(const char *name)
     return NULL;
 }
 
-const char *ql_kernel_refuses(const ql_kernel *k, const ql_engine *e)
+const char *ql_kernel_refuses(const ql_kernel *k, const ql_engine *e,
+                              const ql_layer *L)
 {
-    if (k->impl->kind != KERNEL_REFERENCE && fast_engine_index(e) < 0)
+    if (k->impl->kind == KERNEL_REFERENCE)
+        return NULL;
+    if (fast_engine_index(e) < 0)
         return "no fast path for this engine";
+    if (L && L->w_channel)
+        return "no fast path for per-channel weights";
     if (!k->available())
         return "this CPU lacks the instructions";
     return NULL;
 }
 
-const ql_kernel *ql_best_kernel(const ql_engine *e)
+const ql_kernel *ql_best_kernel(const ql_engine *e, const ql_layer *L)
 {
     size_t n;
     const ql_kernel *k = ql_kernels(&n);
-    while (n > 1 && ql_kernel_refuses(&k[n - 1], e))
+    while (n > 1 && ql_kernel_refuses(&k[n - 1], e, L))
         n--;
     return &k[n - 1];
 }
@@ -614,7 +619,7 @@ ql_packed *ql_pack(const ql_kernel *k, const ql_engine *e,
 {
     int f = fast_engine_index(e);
     ql_packed *P = calloc(1, sizeof *P);
-    if (!P || ql_kernel_refuses(k, e) || (e->refuses && e->refuses(L))) {
+    if (!P || ql_kernel_refuses(k, e, L) || (e->refuses && e->refuses(L))) {
         free(P);
         return NULL;
     }

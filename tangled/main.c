@@ -122,14 +122,18 @@ static int eval_one(ql_reader *r, const void *ctx)
     if (t <= 0)
         return t;
     uint8_t *y = malloc(L.m * L.n);
+    const ql_kernel *k = ch->kernel ? ch->kernel : ql_best_kernel(e, &L);
     const char *why = !y ? "out of memory"
                     : e->refuses ? e->refuses(&L) : NULL;
     if (why) {
         t = -1;
         snprintf(r->err, sizeof r->err, "%s:%ld: engine %s: %s", r->name,
                  r->start_line, e->name, why);
-    } else if (ql_kernel_run(ch->kernel ? ch->kernel : ql_best_kernel(e),
-                             e, &L, y) != 0) {
+    } else if ((why = ql_kernel_refuses(k, e, &L))) {
+        t = -1;
+        snprintf(r->err, sizeof r->err, "%s:%ld: kernel %s: %s", r->name,
+                 r->start_line, k->name, why);
+    } else if (ql_kernel_run(k, e, &L, y) != 0) {
         t = -1;
         snprintf(r->err, sizeof r->err, "%s:%ld: out of memory", r->name,
                  r->start_line);
@@ -293,9 +297,9 @@ static int cmd_eval(const command *c, int argc, char **argv)
                 "'qlinear help eval' lists them\n", kernel);
         return 2;
     }
-    if (ch.kernel && ql_kernel_refuses(ch.kernel, e)) {
+    if (ch.kernel && ql_kernel_refuses(ch.kernel, e, NULL)) {
         fprintf(stderr, "qlinear: kernel %s cannot run engine %s: %s\n",
-                kernel, e->name, ql_kernel_refuses(ch.kernel, e));
+                kernel, e->name, ql_kernel_refuses(ch.kernel, e, NULL));
         return 2;
     }
     return run_items(path, "layer", eval_one, &ch);

@@ -97,8 +97,9 @@ uint8_t ql_exact_output(int64_t acc, float bias, const ql_layer *L,
                         size_t j);
 const ql_kernel *ql_kernels(size_t *count);
 const ql_kernel *ql_find_kernel(const char *name);
-const ql_kernel *ql_best_kernel(const ql_engine *e);
-const char *ql_kernel_refuses(const ql_kernel *k, const ql_engine *e);
+const ql_kernel *ql_best_kernel(const ql_engine *e, const ql_layer *L);
+const char *ql_kernel_refuses(const ql_kernel *k, const ql_engine *e,
+                              const ql_layer *L);
 ql_packed *ql_pack(const ql_kernel *k, const ql_engine *e,
                    const ql_layer *L);
 int ql_packed_run(const ql_packed *P, const ql_layer *L, uint8_t *y);

@@ -609,7 +609,7 @@ static size_t kernel_mismatches(const char *layers, const ql_engine *e,
             ck_assert(want && got);
             e->run(&L, want);
             for (size_t ki = 1; ki < nk; ki++) {
-                if (ql_kernel_refuses(&k[ki], e))
+                if (ql_kernel_refuses(&k[ki], e, &L))
                     continue;
                 ck_assert(ql_kernel_run(&k[ki], e, &L, got) == 0);
                 (*runs)++;
@@ -704,7 +704,7 @@ START_TEST(test_kernels_match_reference_on_hard_layers)
                 continue;
             e[ei].run(&L, want);
             for (size_t ki = 1; ki < nk; ki++)
-                if (!ql_kernel_refuses(&k[ki], &e[ei])) {
+                if (!ql_kernel_refuses(&k[ki], &e[ei], &L)) {
                     ck_assert(ql_kernel_run(&k[ki], &e[ei], &L, got) == 0);
                     for (size_t i = 0; i < L.m * L.n; i++)
                         if (got[i] != want[i] && bad++ == 0)
