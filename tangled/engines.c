@@ -7,6 +7,7 @@
 #if defined(__clang__)
 #pragma STDC FP_CONTRACT OFF
 #endif
+#include <ctype.h>
 #include <string.h>
 #include "qlinear.h"
 static const char *per_tensor_only(const ql_layer *L)
@@ -146,5 +147,59 @@ const ql_engine *ql_find_engine(const char *name)
         if (strcmp(e[i].name, name) == 0)
             return &e[i];
     return NULL;
+}
+
+static const ql_onednn_isa onednn_isas[] = {
+    { "vnni", "avx512_vnni", "AVX512_CORE_VNNI", "onednn" },
+    { "avxvnni", "avx_vnni", "AVX2_VNNI", "onednn" },
+    { "avx2", "avx2", "AVX2", "onednn-avx2" },
+};
+
+const ql_onednn_isa *ql_onednn_isas(size_t *n)
+{
+    *n = sizeof onednn_isas / sizeof onednn_isas[0];
+    return onednn_isas;
+}
+
+int ql_cpu_has(const char *flags, const char *flag)
+{
+    size_t n = strlen(flag);
+    for (const char *p = flags; n > 0 && (p = strstr(p, flag)); p += n)
+        if ((p == flags || isspace((unsigned char)p[-1]))
+            && (p[n] == '\0' || isspace((unsigned char)p[n])))
+            return 1;
+    return 0;
+}
+
+const ql_onednn_isa *ql_onednn_default(const char *flags)
+{
+    if (ql_cpu_has(flags, "avx512f") && !ql_cpu_has(flags, "avx512_vnni"))
+        return NULL;
+    for (size_t i = 0; i < sizeof onednn_isas / sizeof onednn_isas[0]; i++)
+        if (ql_cpu_has(flags, onednn_isas[i].flag))
+            return &onednn_isas[i];
+    return NULL;
+}
+
+int ql_cpu_info(char *model, size_t nmodel, char *flags, size_t nflags)
+{
+    char line[8192];
+    FILE *f = fopen("/proc/cpuinfo", "r");
+    int found = 0;
+    model[0] = flags[0] = '\0';
+    while (f && fgets(line, sizeof line, f) && found != 3) {
+        char *v = strchr(line, ':');
+        if (!v)
+            continue;
+        v += 1 + (v[1] == ' ');
+        v[strcspn(v, "\n")] = '\0';
+        if (!(found & 1) && strncmp(line, "model name", 10) == 0)
+            snprintf(model, nmodel, "%s", v), found |= 1;
+        else if (!(found & 2) && strncmp(line, "flags", 5) == 0)
+            snprintf(flags, nflags, "%s", v), found |= 2;
+    }
+    if (f)
+        fclose(f);
+    return found & 2 ? 0 : -1;
 }
 

@@ -259,6 +259,44 @@ static int forum_story(void)
     return 0;
 }
 
+static void cpu_details(FILE *f)
+{
+    fputs("Prints the CPU's model and flags, the instruction set a live\n"
+          "oneDNN uses here (onednn-isa), the engine that computes as it\n"
+          "does (onednn-engine, or none), and each set this CPU can make\n"
+          "corpora for, as NAME:ONEDNN_MAX_CPU_ISA (onednn-corpora).\n"
+          "With --flags LIST it answers for the flags in LIST instead.\n", f);
+}
+
+static int cmd_cpu(const command *c, int argc, char **argv)
+{
+    static char model[256], flags[8192];
+    size_t n;
+    const ql_onednn_isa *isa = ql_onednn_isas(&n), *d;
+    if (argc == 2 && strcmp(argv[0], "--flags") == 0) {
+        snprintf(model, sizeof model, "(given)");
+        snprintf(flags, sizeof flags, "%s", argv[1]);
+    } else if (argc != 0) {
+        return bad_usage(c, "unexpected argument '%s'", argv[0]);
+    } else if (ql_cpu_info(model, sizeof model, flags, sizeof flags) != 0) {
+        fprintf(stderr, "qlinear: /proc/cpuinfo: no flags line\n");
+        return 1;
+    }
+    d = ql_onednn_default(flags);
+    printf("model %s\nflags", model);
+    for (const char *const *w = (const char *const[]){ "avx2", "avx512f",
+             "avx512_vnni", "avx_vnni", NULL }; *w; w++)
+        if (ql_cpu_has(flags, *w))
+            printf(" %s", *w);
+    printf("\nonednn-isa %s\nonednn-engine %s\nonednn-corpora",
+           d ? d->name : "none", d ? d->engine : "none");
+    for (size_t i = 0; i < n; i++)
+        if (ql_cpu_has(flags, isa[i].flag))
+            printf(" %s:%s", isa[i].name, isa[i].cap);
+    putchar('\n');
+    return 0;
+}
+
 static int cmd_eval(const command *c, int argc, char **argv)
 {
     const char *engine = "qnnpack", *kernel = NULL, *path = NULL;
@@ -366,6 +404,8 @@ static const command commands[] = {
      cmd_observe, observe_details},
     {"quantize", "[FILE]", "quantize values as PyTorch does",
      cmd_quantize, quantize_details},
+    {"cpu", "[--flags LIST]", "which oneDNN this CPU runs, and its corpora",
+     cmd_cpu, cpu_details},
     {"help", "[COMMAND]", "this list, or one command's help", cmd_help,
      NULL},
 };

@@ -33,6 +33,12 @@ typedef struct ql_engine {
     void (*run)(const ql_layer *L, uint8_t *y);
     const char *(*refuses)(const ql_layer *L);  /* NULL: takes all */
 } ql_engine;
+typedef struct {
+    const char *name;   /* in corpus file names: observed-NAME-expected */
+    const char *flag;   /* the /proc/cpuinfo flag a CPU needs for it    */
+    const char *cap;    /* ONEDNN_MAX_CPU_ISA value that selects it     */
+    const char *engine; /* our row that computes as it does             */
+} ql_onednn_isa;
 typedef struct ql_kernel {
     const char *name;
     const char *summary;
@@ -95,6 +101,10 @@ const ql_engine *ql_find_engine(const char *name);
 float ql_multiplier_onednn(float sx, float sw, float sy);
 uint8_t ql_exact_output(int64_t acc, float bias, const ql_layer *L,
                         size_t j);
+const ql_onednn_isa *ql_onednn_isas(size_t *n);
+int ql_cpu_has(const char *flags, const char *flag);
+const ql_onednn_isa *ql_onednn_default(const char *flags);
+int ql_cpu_info(char *model, size_t nmodel, char *flags, size_t nflags);
 const ql_kernel *ql_kernels(size_t *count);
 const ql_kernel *ql_find_kernel(const char *name);
 const ql_kernel *ql_best_kernel(const ql_engine *e, const ql_layer *L);

@@ -7,11 +7,13 @@ observer and quantize cases with PyTorch's answers.  Seeds are fixed, so
 `make golden` reproduces tests/data; `--seed` makes a fresh set for
 `make crosscheck`.
 
-Usage: golden.py [--seed S] OUT_DIR
+Usage: golden.py [--seed S] [--onednn "NAME:CAP ..."] OUT_DIR
 """
 import argparse
 import os
 import random
+import subprocess
+import sys
 import warnings
 
 import numpy as np
@@ -183,6 +185,49 @@ def write_corpus(out, name, engine, layers, note):
             write_layer(lf, layer)
             ef.write(" ".join(map(str, run_layer(layer, engine))) + "\n")
 
+def read_layers(f):
+    """Parse layer files as written by write_layer (comments allowed)."""
+    words = [ln.split() for ln in f if ln.strip() and not ln.startswith("#")]
+    layer, bias = None, None
+    for w in words:
+        if w[0] == "layer":
+            m, k, n = map(int, w[1:4])
+            bias = None
+        elif w[0] == "input":
+            x = (float(w[1]), int(w[2]), list(map(int, w[3:])))
+        elif w[0] == "weight":
+            wt = (float(w[1]), int(w[2]), list(map(int, w[3:])))
+        elif w[0] == "bias":
+            bias = list(map(float, w[1:]))
+        elif w[0] == "output":
+            yield (m, k, n, x, wt, bias, (float(w[1]), int(w[2])))
+
+
+def write_onednn_corpus(out, name, layers, isas, note):
+    """The layers once, then oneDNN's answers once per instruction set.
+
+    oneDNN picks its kernel from the CPU when first used, capped by the
+    environment variable ONEDNN_MAX_CPU_ISA; a fresh process per set makes
+    every answer file the work of exactly the set in its name.
+    """
+    lp = os.path.join(out, name + "-layers.txt")
+    os.makedirs(os.path.dirname(lp), exist_ok=True)
+    with open(lp, "w") as lf:
+        lf.write(f"# {note}\n# real PyTorch {torch.__version__}, engine "
+                 "onednn; answers in one file per instruction set, "
+                 f"{name}-ISA-expected.txt\n")
+        for layer in layers:
+            if layer[5] is not None:
+                layer = layer[:5] + ([float(f32(v)) for v in layer[5]],) + layer[6:]
+            write_layer(lf, layer)
+    for isa in isas.split():
+        nm, cap = isa.split(":")
+        env = dict(os.environ, ONEDNN_MAX_CPU_ISA=cap)
+        subprocess.run([sys.executable, __file__, "--run-onednn", lp,
+                        os.path.join(out, f"{name}-{nm}-expected.txt")],
+                       env=env, check=True)
+        print(f"golden.py: {name}-{nm}-expected.txt with ONEDNN_MAX_CPU_ISA={cap}")
+
 # ---------------------------------------------------------------- observers
 
 def observer_vectors(rng):
@@ -258,8 +303,20 @@ def write_quantize(out, rng):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seed", type=int, default=20221027)
-    ap.add_argument("out")
+    ap.add_argument("--onednn", default="", metavar="NAME:CAP ...",
+                    help="oneDNN instruction sets to make answers for, as "
+                    "`qlinear cpu` lists them in onednn-corpora")
+    ap.add_argument("--run-onednn", nargs=2, metavar=("LAYERS", "EXPECTED"),
+                    help=argparse.SUPPRESS)
+    ap.add_argument("out", nargs="?")
     a = ap.parse_args()
+    if a.run_onednn:                    # the child of write_onednn_corpus
+        with open(a.run_onednn[0]) as lf, open(a.run_onednn[1], "w") as ef:
+            for layer in read_layers(lf):
+                ef.write(" ".join(map(str, run_layer(layer, "onednn"))) + "\n")
+        return
+    if a.out is None:
+        ap.error("OUT_DIR is required")
     rng = random.Random(a.seed)
     torch.manual_seed(a.seed)
     observed = [FORUM, observed_layer(rng, 1, 1, 1, False),
@@ -280,10 +337,11 @@ def main():
                  "clamping, int32 conversion overflow, large biases")
     onednn = [observed_layer(rng, *random_shape(rng), i % 2 == 1, True)
               for i in range(400)] + [long_layer(rng, True) for _ in range(60)]
-    write_corpus(a.out, "onednn/observed", "onednn", onednn,
-                 f"seed {a.seed}: MinMaxObserver-driven layers with symmetric "
-                 "weights (zero point 0), every second with a float bias; "
-                 "then random layers with K from 257 to 2048")
+    write_onednn_corpus(a.out, "onednn/observed", onednn, a.onednn,
+                        f"seed {a.seed}: MinMaxObserver-driven layers with "
+                        "symmetric weights (zero point 0), every second with "
+                        "a float bias; then random layers with K from 257 to "
+                        "2048")
     write_observers(a.out, rng)
     write_quantize(a.out, rng)
     print(f"golden.py: seed {a.seed}, corpora written to {a.out}")
