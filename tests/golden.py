@@ -162,6 +162,90 @@ def long_layer(rng, symmetric_weight):
     return (m, k, n, (sx, zx, x), (sw, zw, w), bias, (sy, 128))
 
 
+def small_codes(rng, a, zx, zw):
+    """Codes with sum (x-zx)(w-zw) == a for a small a, K from 1 to 4."""
+    for _ in range(200):
+        k = rng.randint(1, 4)
+        d = [rng.randint(max(-zx, -6), min(255 - zx, 6)) for _ in range(k)]
+        e = [rng.randint(max(-128 - zw, -6), min(127 - zw, 6)) for _ in range(k - 1)]
+        r = a - sum(di * ei for di, ei in zip(d, e))
+        if d[-1] != 0 and r % d[-1] == 0 and -128 - zw <= r // d[-1] <= 127 - zw:
+            e.append(r // d[-1])
+            return [di + zx for di in d], [ei + zw for ei in e]
+    return None
+
+
+def qnnpack_bias_tie_layer(rng):
+    """A biased layer where QNNPACK's b*fl(1/s) and b/s quantize the bias
+    to different integers, and M >= 1, so the output shows which."""
+    while True:
+        sx, sw = (float(f32(10 ** rng.uniform(-3, -1))) for _ in range(2))
+        s = f32(np.float64(sw) * np.float64(sx))
+        nb = rng.randint(-60, 60)
+        b = f32((nb + 0.5) * float(s))
+        for _ in range(rng.randint(0, 3)):
+            b = np.nextafter(b, f32(rng.choice([-np.inf, np.inf])))
+        if np.rint(f32(b * f32(f32(1) / s))) == np.rint(f32(b / s)):
+            continue
+        sy = float(f32(float(s) / rng.uniform(1, 3)))
+        zx, zw, zy = rng.randint(0, 255), rng.randint(-128, 127), rng.randint(60, 190)
+        codes = small_codes(rng, rng.randint(-10, 10), zx, zw)
+        if codes is not None:
+            x, w = codes
+            return (1, len(x), 1, (sx, zx, x), (sw, zw, w), [float(b)], (sy, zy))
+
+
+def onednn_out(acc, b, sx, sw, sy, zy, mutant=None):
+    """Our reading of oneDNN's requantization, in float32 (numpy never fuses),
+    and the two plausible misreadings a corpus must tell apart."""
+    src, wei, dst = (f32(1.0 / np.float64(v)) for v in (sx, sw, sy))
+    mult = f32(f32(dst / src) / wei) if mutant == "order" else f32(dst / f32(src * wei))
+    d = acc.astype(np.float32)
+    if b is not None:
+        d = d + (f32(b) / f32(f32(sx) * f32(sw)) if mutant == "bias"
+                 else f32(b) * f32(src * wei))
+    d = d * mult + f32(zy)
+    return np.rint(np.clip(d, f32(0), f32(255)))
+
+
+def onednn_tie_layer(rng, mutant):
+    """A one-output layer with symmetric weights whose output differs
+    between oneDNN's float32 order and the given misreading."""
+    while True:
+        sx, sw, sy = (float(f32(10 ** rng.uniform(-4, -1))) for _ in range(3))
+        zx, zy = rng.randint(0, 255), rng.randint(0, 255)
+        b = float(f32(rng.gauss(0, 1) * sx * sw * 1000)) if mutant == "bias" \
+            or rng.random() < 0.5 else None
+        acc = np.arange(-60000, 60001, dtype=np.int64)
+        out = onednn_out(acc, b, sx, sw, sy, zy)
+        pick = np.flatnonzero((out != onednn_out(acc, b, sx, sw, sy, zy, mutant))
+                              & (out > 0) & (out < 255))
+        if len(pick) == 0:
+            continue
+        codes = realise(rng, int(acc[rng.choice(list(pick))]), zx, 0)
+        if codes is not None:
+            x, w = codes
+            return (1, len(x), 1, (sx, zx, x), (sw, 0, w),
+                    None if b is None else [b], (sy, zy))
+
+
+def onednn_block_layer(rng, k):
+    """Activations 255 and weight rows with two 127s side by side, placed
+    around where oneDNN's AVX2 GEMM cuts a reduction of length k into
+    blocks: whether the two products form one saturating int16 pair
+    depends on where each block starts."""
+    n = 4
+    half = (k + 1) // 2
+    w = []
+    for _ in range(n):
+        row = [0] * k
+        j = min(max(rng.choice([half - 2, half - 1, half, 255, 383, 384]), 0), k - 2)
+        row[j] = row[j + 1] = 127
+        w += row
+    sx, sw = (float(f32(10 ** rng.uniform(-3, -1))) for _ in range(2))
+    sy = float(f32(sx * sw * 64770 / 200))
+    return (1, k, n, (sx, 0, [255] * k), (sw, 0, w), None, (sy, 0))
+
 # ---------------------------------------------------------------- writing
 
 def write_layer(f, layer):
@@ -344,6 +428,23 @@ def main():
                         "2048")
     write_observers(a.out, rng)
     write_quantize(a.out, rng)
+    biased = [qnnpack_bias_tie_layer(rng) for _ in range(200)]
+    write_corpus(a.out, "qnnpack/ties-bias", "qnnpack", biased,
+                 f"seed {a.seed}: biased layers whose bias QNNPACK's b*fl(1/s) "
+                 "and b/s quantize to different integers, with M from 1 to 3")
+    otie = [onednn_tie_layer(rng, ("order", "bias")[i % 2]) for i in range(200)]
+    write_onednn_corpus(a.out, "onednn/ties", otie, a.onednn,
+                        f"seed {a.seed}: layers whose output differs between "
+                        "oneDNN's multiplier dst/(src*wei) and (dst/src)/wei "
+                        "(odd lines) or between the bias b*(src*wei) and "
+                        "b/(Sx*Sw) (even lines)")
+    blocks = [onednn_block_layer(rng, k) for k in
+              (254, 255, 256, 257, 258, 259, 260, 511, 513,
+               763, 764, 765, 766, 767, 768, 769, 770) for _ in range(3)]
+    write_onednn_corpus(a.out, "onednn/blocks", blocks, a.onednn,
+                        f"seed {a.seed}: K around 256 and 768, where oneDNN's "
+                        "AVX2 GEMM cuts the reduction into blocks; two "
+                        "products 255*127 side by side near each cut")
     print(f"golden.py: seed {a.seed}, corpora written to {a.out}")
 
 
