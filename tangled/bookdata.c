@@ -772,6 +772,7 @@ static void per_channel_numbers(void)
     per_channel_compare("onednn/perchannel", "onednn/perchannel-avx2",
                         "onednn-avx2");
     def("PcIsaDiffer", "%zu", isa_differences());
+    def("PcObservers", "%zu", count_lines("observers-perchannel.txt"));
 }
 
 static void fbgemm_example(void)

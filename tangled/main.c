@@ -160,13 +160,29 @@ static int observe_one(ql_reader *r, const void *ctx)
 {
     ql_scheme sc;
     float *v;
-    size_t n;
-    int t = ql_read_observation(r, &sc, &v, &n);
+    size_t n, rows;
+    int t = ql_read_observation_rows(r, &sc, &rows, &v, &n);
     (void)ctx;
     if (t > 0) {
-        ql_qparams p = ql_observe(sc, v, n);
-        print_float(p.scale);
-        printf(" %d\n", (int)p.zero_point);
+        size_t k = rows ? rows : 1;
+        ql_qparams *p = malloc(k * sizeof *p);
+        if (!p) {
+            free(v);
+            snprintf(r->err, sizeof r->err, "%s:%ld: out of memory", r->name,
+                     r->tok_line);
+            return -1;
+        }
+        if (rows)
+            ql_observe_rows(sc, v, rows, n / rows, p);
+        else
+            p[0] = ql_observe(sc, v, n);
+        for (size_t i = 0; i < k; i++) {
+            fputs(i ? " " : "", stdout);
+            print_float(p[i].scale);
+            printf(" %d", (int)p[i].zero_point);
+        }
+        putchar('\n');
+        free(p);
         free(v);
     }
     return t;
@@ -384,7 +400,10 @@ static void observe_details(FILE *f)
 {
     fputs("Reads lines '[symmetric] [reduce_range] DTYPE N v1 .. vN'\n"
           "(DTYPE quint8 or qint8) and prints 'SCALE ZERO_POINT' as\n"
-          "PyTorch's MinMaxObserver would choose them.\n", f);
+          "PyTorch's MinMaxObserver would choose them.  A line\n"
+          "'per-channel R [symmetric] [reduce_range] DTYPE N v1 .. vN'\n"
+          "holds R rows of N/R values and prints 'S0 Z0 S1 Z1 ..', one\n"
+          "pair per row, as PerChannelMinMaxObserver (axis 0).\n", f);
 }
 
 static void quantize_details(FILE *f)

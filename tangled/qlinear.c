@@ -94,6 +94,13 @@ ql_qparams ql_weight_q(const ql_layer *L, size_t j)
     return L->w_channel ? L->w_channel[j] : L->w_q;
 }
 
+void ql_observe_rows(ql_scheme sc, const float *v, size_t rows,
+                     size_t cols, ql_qparams *out)
+{
+    for (size_t r = 0; r < rows; r++)
+        out[r] = ql_observe(sc, v + r * cols, cols);
+}
+
 int64_t ql_acc_exact(const ql_layer *L, size_t i, size_t j)
 {
     const uint8_t *x = L->x + i * L->k;

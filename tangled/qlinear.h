@@ -74,6 +74,8 @@ float ql_dequantize(int32_t q, ql_qparams p);
 int32_t ql_forum_quantize(float r, ql_qparams p);
 const ql_layer *ql_forum_layer(void);
 ql_qparams ql_weight_q(const ql_layer *L, size_t j);
+void ql_observe_rows(ql_scheme sc, const float *v, size_t rows,
+                     size_t cols, ql_qparams *out);
 int64_t ql_acc_exact(const ql_layer *L, size_t i, size_t j);
 int64_t ql_acc_raw(const ql_layer *L, size_t i, size_t j);
 int64_t ql_row_sum(const ql_layer *L, size_t i);
@@ -121,6 +123,8 @@ int ql_read_layer(ql_reader *r, ql_layer *L);
 void ql_layer_free(ql_layer *L);
 int ql_read_observation(ql_reader *r, ql_scheme *sc, float **v,
                         size_t *n);
+int ql_read_observation_rows(ql_reader *r, ql_scheme *sc, size_t *rows,
+                             float **v, size_t *n);
 int ql_read_quantize(ql_reader *r, ql_dtype *t, ql_qparams *p, float **v,
                      size_t *n);
 int ql_read_outputs(ql_reader *r, size_t n, uint8_t *y);

@@ -363,8 +363,8 @@ static int rest_of_line_is_empty(ql_reader *r)
     return r->c == '\n' || r->c == '#' || r->c == EOF;
 }
 
-int ql_read_observation(ql_reader *r, ql_scheme *sc, float **v,
-                        size_t *n)
+static int read_observation(ql_reader *r, ql_scheme *sc, size_t *rows,
+                            float **v, size_t *n)
 {
     long count, line;
     int t = next_token(r);
@@ -373,6 +373,20 @@ int ql_read_observation(ql_reader *r, ql_scheme *sc, float **v,
         return t;
     line = r->tok_line;
     sc->symmetric = sc->reduce_range = 0;
+    if (rows && strcmp(r->tok, "per-channel") == 0) {
+        long nrows;
+        if ((t = next_token(r)) < 0)
+            return t;
+        if (t == 0 || r->tok_line != line)
+            return fail(r, line, "missing the number of rows");
+        if (parse_int(r, "rows", 1, QL_MAX_DIM, &nrows) < 0)
+            return -1;
+        *rows = (size_t)nrows;
+        if ((t = next_token(r)) < 0)
+            return t;
+        if (t == 0 || r->tok_line != line)
+            return fail(r, line, "missing dtype");
+    }
     for (;;) {
         if (strcmp(r->tok, "symmetric") == 0 && !sc->symmetric)
             sc->symmetric = 1;
@@ -400,10 +414,26 @@ int ql_read_observation(ql_reader *r, ql_scheme *sc, float **v,
         return fail(r, line, "missing count");
     if (parse_int(r, "count", 0, QL_MAX_ELEMS, &count) < 0)
         return -1;
+    if (rows && *rows && (count == 0 || (size_t)count % *rows != 0))
+        return fail(r, line, "count %ld is not a positive multiple of the "
+                    "%zu rows", count, *rows);
     if (read_line_values(r, line, (size_t)count, v) < 0)
         return -1;
     *n = (size_t)count;
     return 1;
+}
+
+int ql_read_observation(ql_reader *r, ql_scheme *sc, float **v,
+                        size_t *n)
+{
+    return read_observation(r, sc, NULL, v, n);
+}
+
+int ql_read_observation_rows(ql_reader *r, ql_scheme *sc, size_t *rows,
+                             float **v, size_t *n)
+{
+    *rows = 0;
+    return read_observation(r, sc, rows, v, n);
 }
 
 static int read_line_values(ql_reader *r, long line, size_t n, float **v)

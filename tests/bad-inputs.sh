@@ -143,6 +143,12 @@ bad "per-channel: nothing after the keyword" eval "" \
 bad "per-channel: engine refuses" "eval --engine fbgemm" "" \
     "qlinear: @F@:1: engine fbgemm: per-channel weights are not supported by this engine row" \
     "${PC}0.25 0.5 -1 1 1 2 3 4\noutput 0.5 7\n"
+bad "observe: per-channel count not a multiple of the rows" observe "" \
+    "qlinear: @F@:1: count 4 is not a positive multiple of the 3 rows" \
+    'per-channel 3 qint8 4 1 -2 0.5 0.25\n'
+bad "observe: per-channel without the rows" observe "" \
+    "qlinear: @F@:1: rows: expected an integer, found 'qint8'" \
+    'per-channel qint8 4 1 -2 0.5 0.25\n'
 bad "observe: bad dtype" observe "" \
     "qlinear: @F@:1: expected quint8 or qint8, found 'quint16'" \
     'quint16 2 1 2\n'

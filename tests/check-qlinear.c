@@ -622,6 +622,44 @@ START_TEST(test_per_channel_matches_pytorch)
 }
 END_TEST
 
+START_TEST(test_per_channel_observers_match_pytorch)
+{
+    FILE *in = open_data("observers-perchannel.txt"),
+         *ex = open_data("observers-perchannel-expected.txt");
+    ql_reader r;
+    ql_scheme sc;
+    ql_qparams p[64];
+    float *v;
+    size_t n, rows, cases = 0, bad = 0;
+    char first[200] = "";
+    ql_reader_init(&r, in, "observers-perchannel.txt");
+    while (ql_read_observation_rows(&r, &sc, &rows, &v, &n) > 0) {
+        ck_assert(rows >= 1 && rows <= 64);
+        ql_observe_rows(sc, v, rows, n / rows, p);
+        int differs = 0;
+        for (size_t i = 0; i < rows; i++) {
+            double want_s;
+            long want_z;
+            ck_assert_int_eq(fscanf(ex, "%lf %ld", &want_s, &want_z), 2);
+            if ((p[i].scale != (float)want_s || p[i].zero_point != want_z)
+                && !differs++ && bad == 0)
+                snprintf(first, sizeof first, "case %zu, row %zu: got %.9g %d, "
+                         "want %.9g %ld", cases + 1, i, (double)p[i].scale,
+                         (int)p[i].zero_point, want_s, want_z);
+        }
+        bad += differs != 0;
+        free(v);
+        cases++;
+    }
+    ck_assert_msg(r.err[0] == '\0', "%s", r.err);
+    ck_assert_msg(bad == 0, "%zu of %zu cases differ; the first: %s", bad,
+                  cases, first);
+    ck_assert_uint_ge(cases, 1000);
+    fclose(in);
+    fclose(ex);
+}
+END_TEST
+
 static size_t kernel_mismatches(const char *layers, const ql_engine *e,
                                 size_t *runs, char *detail, size_t len)
 {
@@ -882,6 +920,9 @@ static Suite *qlinear_suite(void)
     tcase_add_test(tc, test_observers_match_pytorch);
     tcase_add_test(tc, test_quantize_matches_pytorch);
     tcase_add_test(tc, test_double_is_not_enough);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("per-channel observer");
+    tcase_add_test(tc, test_per_channel_observers_match_pytorch);
     suite_add_tcase(s, tc);
     tc = tcase_create("per-channel ground truth");
     tcase_add_loop_test(tc, test_per_channel_matches_pytorch, 0,

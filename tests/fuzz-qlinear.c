@@ -28,7 +28,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     ql_dtype t;
     ql_qparams p;
     float *v;
-    size_t n;
+    size_t n, rows;
     for (int pass = 0; pass < 3 && size > 0; pass++) {
         FILE *f = fmemopen((void *)data, size, "r");
         if (!f)
@@ -40,8 +40,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 ql_layer_free(&L);
             }
         else if (pass == 1)
-            while (ql_read_observation(&r, &sc, &v, &n) > 0) {
-                ql_observe(sc, v, n);
+            while (ql_read_observation_rows(&r, &sc, &rows, &v, &n) > 0) {
+                ql_qparams *pc = rows ? malloc(rows * sizeof *pc) : NULL;
+                if (pc)
+                    ql_observe_rows(sc, v, rows, n / rows, pc);
+                else
+                    ql_observe(sc, v, n);
+                free(pc);
                 free(v);
             }
         else
