@@ -119,7 +119,8 @@ static void run_exact(const ql_layer *L, uint8_t *y)
 }
 
 static const ql_engine engine_table[] = {
-    { "qnnpack", "PyTorch 1.13 QNNPACK: int32 bias, fl(fl(Sw*Sx)*fl(1/Sy))",
+    { "qnnpack", "PyTorch 1.13 QNNPACK, x86 SSE2 kernel: int32 bias, "
+      "fl(fl(Sw*Sx)*fl(1/Sy))",
       run_qnnpack, NULL },
     { "fbgemm", "FBGEMM, exact int32 accumulation (AVX512-VNNI), float bias",
       run_fbgemm, per_tensor_only },

@@ -264,10 +264,16 @@ static int forum_story(void)
     print_pair("answer 3 (double precision)", y);
     for (size_t i = 0; i < n; i++) {
         char label[40];
+        const char *why = e[i].refuses ? e[i].refuses(L) : NULL;
+        snprintf(label, sizeof label, "engine %s", e[i].name);
+        if (why) {
+            printf("  %-38s refuses the layer (Zw = %d): %s\n", label,
+                   (int)L->w_q.zero_point, why);
+            continue;
+        }
         e[i].run(L, q);
         y[0] = q[0];
         y[1] = q[1];
-        snprintf(label, sizeof label, "engine %s", e[i].name);
         print_pair(label, y);
     }
     printf("\nPyTorch (QNNPACK) answered [59, 253]; the thread's question "
