@@ -403,7 +403,7 @@ golden: build/qlinear
 	$(MAKE) --no-print-directory deps EXTRA_DEBS="$(GOLDEN_DEBS)"
 	build/qlinear cpu
 	/usr/bin/python3 tests/golden.py --onednn "$(ONEDNN_ISAS)" $(DATA)
-	/usr/bin/python3 tests/golden-perchannel.py $(DATA)
+	/usr/bin/python3 tests/golden-perchannel.py --onednn "$(ONEDNN_ISAS)" $(DATA)
 	build/qlinear cpu > $(DATA)/onednn/cpu.txt
 
 # Fresh corpora from the PyTorch on this machine, with a new seed (or
@@ -419,7 +419,8 @@ crosscheck: build/check-qlinear build/qlinear
 	rm -rf build/crosscheck; mkdir -p build/crosscheck; \
 	/usr/bin/python3 tests/golden.py --seed $$seed --onednn "$$isas" \
 	  build/crosscheck; \
-	/usr/bin/python3 tests/golden-perchannel.py --seed $$seed build/crosscheck; \
+	/usr/bin/python3 tests/golden-perchannel.py --seed $$seed \
+	  --onednn "$$isas" build/crosscheck; \
 	cp -r $(DATA)/fbgemm build/crosscheck/; \
 	QL_ONEDNN_ISAS="$$(echo $$isas | sed 's/:[A-Z0-9_]*//g')" \
 	QL_TEST_DATA=$(CURDIR)/build/crosscheck build/check-qlinear

@@ -45,6 +45,17 @@ static void random_layer_1x64(ql_layer *L, int t)
                       : (int32_t)(test_rand(&s) % 256) - 128;
 }
 
+static int onednn_corpus_skipped(const char *engine, const char *isa,
+                                 const char *expected)
+{
+    const char *made = getenv("QL_ONEDNN_ISAS");
+    if (!made || strncmp(engine, "onednn", 6) != 0 || ql_cpu_has(made, isa))
+        return 0;
+    fprintf(stderr, "ground truth: no %s corpus on this CPU; %s skipped\n",
+            isa, expected);
+    return 1;
+}
+
 static void read_layer_text(const char *text, ql_layer *L)
 {
     FILE *f = tmpfile();
@@ -492,13 +503,8 @@ static const struct {
 START_TEST(test_engine_matches_ground_truth)
 {
     const char *name = truth[_i].engine;
-    const char *made = getenv("QL_ONEDNN_ISAS");
-    if (made && strncmp(name, "onednn", 6) == 0
-        && !ql_cpu_has(made, truth[_i].isa)) {
-        fprintf(stderr, "ground truth: no %s corpus on this CPU; %s skipped\n",
-                truth[_i].isa, truth[_i].expected);
+    if (onednn_corpus_skipped(name, truth[_i].isa, truth[_i].expected))
         return;
-    }
     corpus_stats st = compare_corpus(truth[_i].layers, truth[_i].expected,
                                      ql_find_engine(name)->run, 0);
     ck_assert_msg(st.layers >= truth[_i].min_layers, "%s: only %zu layers",
@@ -598,19 +604,24 @@ START_TEST(test_double_is_not_enough)
 END_TEST
 
 static const struct {
-    const char *engine, *layers, *expected;
+    const char *engine, *layers, *expected, *isa;
 } per_channel_truth[] = {
     { "qnnpack", "qnnpack/perchannel-layers.txt",
-      "qnnpack/perchannel-expected.txt" },
+      "qnnpack/perchannel-expected.txt", "" },
     { "onednn", "onednn/perchannel-layers.txt",
-      "onednn/perchannel-vnni-expected.txt" },
+      "onednn/perchannel-vnni-expected.txt", "vnni" },
+    { "onednn", "onednn/perchannel-layers.txt",
+      "onednn/perchannel-avxvnni-expected.txt", "avxvnni" },
     { "onednn-avx2", "onednn/perchannel-layers.txt",
-      "onednn/perchannel-avx2-expected.txt" },
+      "onednn/perchannel-avx2-expected.txt", "avx2" },
 };
 
 START_TEST(test_per_channel_matches_pytorch)
 {
     const char *name = per_channel_truth[_i].engine;
+    if (onednn_corpus_skipped(name, per_channel_truth[_i].isa,
+                              per_channel_truth[_i].expected))
+        return;
     corpus_stats st = compare_corpus(per_channel_truth[_i].layers,
                                      per_channel_truth[_i].expected,
                                      ql_find_engine(name)->run, 0);

@@ -8,8 +8,9 @@ Linear with the qnnpack engine (affine weights) and the onednn engine
 PerChannelMinMaxObserver on float matrices.  oneDNN's answer depends on
 the CPU: on a CPU with AVX512-VNNI or AVX-VNNI it accumulates exactly;
 with ONEDNN_MAX_CPU_ISA=AVX2 (or on an AVX2-only CPU) u8*s8 pairs
-saturate in 16 bits.  The onednn corpus is written once per ISA this
-CPU can run, and each file name says which ISA made it.
+saturate in 16 bits.  The onednn answers are written once per ISA named
+by --onednn (NAME:ONEDNN_MAX_CPU_ISA, as `qlinear cpu` lists those this
+CPU can run), and each file name says which ISA made it.
 
 Usage: golden-perchannel.py [--seed S] OUT_DIR
 """
@@ -222,22 +223,14 @@ def write_observers(out, rng):
 
 # ---------------------------------------------------------------- main
 
-def onednn_isas():
-    """The ISAs whose oneDNN behaviour this CPU can show: 'vnni' (exact
-    accumulation) if it has VNNI, and always 'avx2' (saturating pairs),
-    forced with ONEDNN_MAX_CPU_ISA=AVX2."""
-    flags = open("/proc/cpuinfo").read().split()
-    isas = ["avx2"]
-    if "avx512_vnni" in flags or "avx_vnni" in flags:
-        isas.insert(0, "vnni")
-    return isas
-
-
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seed", type=int, default=20261128)
     ap.add_argument("--onednn-expected", metavar="NAME",
                     help=argparse.SUPPRESS)   # internal: one ISA, in a child
+    ap.add_argument("--onednn", default="", metavar="NAME:CAP ...",
+                    help="oneDNN instruction sets to make answers for, as "
+                    "`qlinear cpu` lists them in onednn-corpora")
     ap.add_argument("out")
     a = ap.parse_args()
     rng = random.Random(a.seed)
@@ -265,14 +258,12 @@ def main():
                  note + "; symmetric weights, as oneDNN requires")
     # oneDNN reads ONEDNN_MAX_CPU_ISA once, when it starts: one child
     # process per ISA.
-    for isa in onednn_isas():
-        env = dict(os.environ)
-        env.pop("ONEDNN_MAX_CPU_ISA", None)
+    for isa in a.onednn.split():
+        name, cap = isa.split(":")
+        env = dict(os.environ, ONEDNN_MAX_CPU_ISA=cap)
         env.pop("DNNL_MAX_CPU_ISA", None)
-        if isa == "avx2":
-            env["ONEDNN_MAX_CPU_ISA"] = "AVX2"
         subprocess.run([sys.executable, __file__, "--seed", str(a.seed),
-                        "--onednn-expected", f"onednn/perchannel-{isa}",
+                        "--onednn-expected", f"onednn/perchannel-{name}",
                         a.out], env=env, check=True)
     write_observers(a.out, rng)
     print(f"golden-perchannel.py: seed {a.seed}, corpora written to {a.out}")
