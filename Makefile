@@ -31,11 +31,13 @@ FIGS := grid error algebra tie pairs disagree
 # exact reference, the readers, the forum's functions, the fast kernels.
 LIB := qlinear.c engines.c exact.c reader.c forum.c kernels.c
 ROOTS := qlinear.h $(LIB) main.c bookdata.c check-qlinear.c \
-         fuzz-qlinear.c install-example.c $(FIGS:%=%.gp)
+         fuzz-qlinear.c install-example.c $(FIGS:%=%.gp) \
+         bench.c bench-xnnpack.c bench-torch.py
 SRC := build/src
 COMMITTED := tangled/qlinear.h $(LIB:%=tangled/%) tangled/main.c \
              tangled/bookdata.c tests/check-qlinear.c tests/fuzz-qlinear.c \
-             tests/install-example.c
+             tests/install-example.c tangled/bench.c \
+             tangled/bench-xnnpack.c tangled/bench-torch.py
 DATA := tests/data
 CORPUS := $(shell find $(DATA) -name "*.txt" 2>/dev/null)
 
@@ -68,6 +70,7 @@ help:
 	@echo "make check-valgrind  the command under valgrind memcheck"
 	@echo "make check-matrix    gcc/clang x -O0/-O2/-O3 -march=native: identical outputs"
 	@echo "make fuzz        libFuzzer for FUZZ_SECONDS (default 60) seconds"
+	@echo "make bench       speed, single thread: ours vs oneDNN, QNNPACK (PyTorch), XNNPACK; BENCH_SHAPES=\"MxKxN ...\""
 	@echo "make deps        install missing Debian packages: $(DEBS)"
 	@echo "make install     install under PREFIX (default /usr/local; DESTDIR honoured): bin/qlinear,"
 	@echo "                 include/qlinear.h, lib/libqlinear.{a,so}, lib/pkgconfig/qlinear.pc, man page"
@@ -326,13 +329,45 @@ check-html: docs/qlinear.html build/npm/node_modules/playwright-core
 	cp tests/check-html.mjs build/npm/
 	node build/npm/check-html.mjs docs/qlinear.html build/html-first-screen.png
 
+.PHONY: bench check-bench-smoke
+# --- speed: make bench (never part of make check: timings are not tests) --
+# Single thread; ours, XNNPACK's qu8 fully-connected operator (Debian's
+# libxnnpack-dev) and PyTorch's oneDNN and QNNPACK, in one run.  The
+# results go to build/bench.txt; commit a copy under tests/bench/ (named
+# for the CPU) to put them in the book.
+BENCH_SHAPES ?= 1x1024x1024 64x1024x1024 256x1024x1024
+BENCH_DEBS := libxnnpack-dev libpthreadpool-dev python3-torch
+$(B)/bench: $(SRC)/bench.c $(LIBOBJ)
+	$(CC) $(QL_CFLAGS) -o $@ $< $(LIBOBJ) $(LDLIBS)
+$(B)/bench-xnnpack: $(SRC)/bench-xnnpack.c $(LIBOBJ)
+	$(MAKE) --no-print-directory deps EXTRA_DEBS="$(BENCH_DEBS)"
+	$(CC) $(QL_CFLAGS) -o $@ $< $(LIBOBJ) -lXNNPACK -lpthreadpool $(LDLIBS)
+bench: build/bench build/bench-xnnpack
+	{ echo "# cpu:$$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2)"; \
+	  echo "# flags: $$(grep -m1 '^flags' /proc/cpuinfo | tr ' ' '\n' \
+	    | grep -E '^(sse4_2|avx|avx2|fma|avx512f|avx512bw|avx512_vnni|avx_vnni|amx_int8)$$' \
+	    | tr '\n' ' ')"; \
+	  echo "# date: $$(date -u +%Y-%m-%d), gcc $$($(CC) -dumpversion), single thread"; \
+	  build/bench $(BENCH_SHAPES); \
+	  build/bench-xnnpack $(BENCH_SHAPES); \
+	  OMP_NUM_THREADS=1 /usr/bin/python3 $(SRC)/bench-torch.py $(BENCH_SHAPES); \
+	} > build/bench.txt
+	awk -f tests/bench-ratios.awk build/bench.txt | tee -a build/bench.txt
+	grep -v '^#' build/bench.txt
+# The bench driver on a tiny layer, in make check: it runs, it prints a
+# line for every engine with a fast path and every step.
+check-bench-smoke: build/bench
+	@n=$$(BENCH_SAMPLES=1 BENCH_SAMPLE_SECONDS=0 build/bench 3x37x19 \
+	  | grep -c '^bench 3 37 19 '); test $$n -ge 8 \
+	  && echo "check-bench-smoke: $$n bench lines for 3x37x19"
+
 # --- checks ------------------------------------------------------------
 # The Check suite runs last, so its summary is the last line printed.
 # After an edit of qlinear.nw the committed copies lag behind: `make
 # check` only warns (TANGLED_WARN), CI's `make check-tangled` fails.
 # A book built with warnings (bookdata found a disagreement) fails it.
 check: check-roots check-docs check-bad-inputs check-cli check-help \
-       check-install
+       check-install check-bench-smoke
 	$(MAKE) --no-print-directory check-tangled TANGLED_WARN=1
 	$(MAKE) --no-print-directory check-suite
 	@test ! -s build/gen/warnings.txt
