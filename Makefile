@@ -71,6 +71,7 @@ help:
 	@echo "make check-matrix    gcc/clang x -O0/-O2/-O3 -march=native: identical outputs"
 	@echo "make fuzz        libFuzzer for FUZZ_SECONDS (default 60) seconds"
 	@echo "make bench       speed, single thread: ours vs oneDNN, QNNPACK (PyTorch), XNNPACK; BENCH_SHAPES=\"MxKxN ...\""
+	@echo "make check-bench-smoke  the bench driver once on a tiny layer (part of make check)"
 	@echo "make deps        install missing Debian packages: $(DEBS)"
 	@echo "make install     install under PREFIX (default /usr/local; DESTDIR honoured): bin/qlinear,"
 	@echo "                 include/qlinear.h, lib/libqlinear.{a,so}, lib/pkgconfig/qlinear.pc, man page"
