@@ -68,6 +68,22 @@ static void read_layer_text(const char *text, ql_layer *L)
     fclose(f);
 }
 
+static int layer_text_reads(const char *text)
+{
+    FILE *f = tmpfile();
+    ql_reader r;
+    ql_layer L;
+    ck_assert_ptr_nonnull(f);
+    fputs(text, f);
+    rewind(f);
+    ql_reader_init(&r, f, "text");
+    int t = ql_read_layer(&r, &L);
+    if (t > 0)
+        ql_layer_free(&L);
+    fclose(f);
+    return t;
+}
+
 #ifndef QL_TEST_DATA
 #define QL_TEST_DATA "tests/data"
 #endif
@@ -170,6 +186,16 @@ START_TEST(test_observe_includes_zero)
 }
 END_TEST
 
+START_TEST(test_dequantize_subtracts_the_zero_point)
+{
+    ql_qparams x = { 0.5f, 202 }, w = { 0.25f, -3 };
+    ck_assert(ql_dequantize(0, x) == -101.0f);
+    ck_assert(ql_dequantize(202, x) == 0.0f);
+    ck_assert(ql_dequantize(255, x) == 26.5f);
+    ck_assert(ql_dequantize(-128, w) == -31.25f);
+}
+END_TEST
+
 START_TEST(test_quantize_forum)
 {
     ql_qparams px = { (float)0.010773413814604282, 202 };
@@ -214,6 +240,17 @@ START_TEST(test_forum_quantizer_differences)
         b = b < 0 ? 0 : b > 255 ? 255 : b;
         ck_assert(a == b);
     }
+}
+END_TEST
+
+START_TEST(test_forum_quantizer_clamps)
+{
+    ql_qparams p = { 1.0f, 0 };
+    ck_assert_int_eq(ql_forum_quantize(-5.0f, p), 0);
+    ck_assert_int_eq(ql_forum_quantize(-0.5f, p), 0);
+    ck_assert_int_eq(ql_forum_quantize(0.25f, p), 0);
+    ck_assert_int_eq(ql_forum_quantize(254.75f, p), 255);
+    ck_assert_int_eq(ql_forum_quantize(300.0f, p), 255);
 }
 END_TEST
 
@@ -303,6 +340,53 @@ START_TEST(test_forum_functions)
 }
 END_TEST
 
+START_TEST(test_answer3_ties_to_even)
+{
+    uint8_t x[1] = { 20 };
+    int8_t w[1] = { 1 };
+    ql_layer L = { 1, 1, 1, { 0.5f, 0 }, { 0.25f, 0 }, { 1.0f, 0 },
+                   x, w, NULL, NULL };
+    double y[1];
+    ql_forum_answer3(&L, y);
+    ck_assert(y[0] == 2.0);
+    w[0] = -1;
+    L.y_q.zero_point = 10;
+    ql_forum_answer3(&L, y);
+    ck_assert(y[0] == 8.0);
+}
+END_TEST
+
+START_TEST(test_question_multiplier_in_double)
+{
+    uint8_t x[1];
+    int8_t w[1];
+    ql_layer L = { 1, 1, 1, { 0, 0 }, { 0.0037698182f, 0 },
+                   { 0.0048f, 0 }, x, w, NULL, NULL };
+    int found = 0, bad = 0;
+    for (int i = 0; i < 400 && found < 4; i++) {
+        L.x_q.scale = 0.0107734138f + 0.0000173f * (float)i;
+        float md = (float)((double)L.x_q.scale * L.w_q.scale / L.y_q.scale);
+        float mf = L.x_q.scale * L.w_q.scale;
+        mf = mf / L.y_q.scale;
+        for (int xv = 1; md != mf && xv < 256; xv++)
+            for (int wv = 1; wv < 128; wv++) {
+                float a = (float)(xv * wv), want = ql_round_half_even(a * md);
+                double y[1];
+                if (want == ql_round_half_even(a * mf) || want > 255.0f)
+                    continue;
+                x[0] = (uint8_t)xv;
+                w[0] = (int8_t)wv;
+                ql_forum_question(&L, y);
+                found++;
+                bad += y[0] != want;
+            }
+    }
+    ck_assert_msg(found > 0, "no scales where the two multipliers differ");
+    ck_assert_msg(bad == 0, "%d of %d layers got the float32 multiplier",
+                  bad, found);
+}
+END_TEST
+
 START_TEST(test_cvt_out_of_range)
 {
     ck_assert_int_eq(ql_cvt_f32_i32(2147483520.0f), 2147483520);
@@ -377,6 +461,27 @@ START_TEST(test_pair_saturation)
 }
 END_TEST
 
+START_TEST(test_onednn_refuses_asymmetric_weights)
+{
+    uint8_t x[1] = { 3 };
+    int8_t w[1] = { 2 };
+    ql_layer L = { 1, 1, 1, { 1.0f, 0 }, { 1.0f, 0 }, { 1.0f, 0 },
+                   x, w, NULL, NULL };
+    const char *rows[] = { "onednn", "onednn-avx2" };
+    for (size_t i = 0; i < 2; i++) {
+        const ql_engine *e = ql_find_engine(rows[i]);
+        ck_assert_ptr_nonnull(e);
+        L.w_q.zero_point = 0;
+        ck_assert_msg(e->refuses(&L) == NULL, "%s refuses Zw = 0", rows[i]);
+        for (int z = -128; z <= 127; z += z == -1 ? 2 : 1) {
+            L.w_q.zero_point = z;
+            ck_assert_msg(e->refuses(&L) != NULL, "%s takes Zw = %d",
+                          rows[i], z);
+        }
+    }
+}
+END_TEST
+
 START_TEST(test_exact_ties)
 {
     uint8_t x[1], y[1];
@@ -395,6 +500,34 @@ START_TEST(test_exact_ties)
     x[0] = 255; e->run(&L, y); ck_assert_int_eq(y[0], 255);
     w[0] = -128; L.y_q.zero_point = 5;
     e->run(&L, y); ck_assert_int_eq(y[0], 0);
+}
+END_TEST
+
+START_TEST(test_exact_bias)
+{
+    static const struct { float sx, sw, sy, b; uint8_t x, want; } c[] = {
+        { 1.0f, 1.0f, 2.0f, 3.0f, 5, 4 },
+        { 1.0f, 1.0f, 2.0f, -3.0f, 5, 1 },
+        { 0.5f, 0.25f, 0.5f, 2.0f, 8, 6 },
+    };
+    size_t n, bad = 0;
+    const ql_engine *e = ql_engines(&n);
+    for (size_t t = 0; t < sizeof c / sizeof c[0]; t++)
+        for (size_t i = 0; i < n; i++) {
+            uint8_t x[1] = { c[t].x }, y[1];
+            int8_t w[1] = { 1 };
+            float b[1] = { c[t].b };
+            ql_layer L = { 1, 1, 1, { c[t].sx, 0 }, { c[t].sw, 0 }, { c[t].sy, 0 },
+                           x, w, b, NULL };
+            if (e[i].refuses && e[i].refuses(&L))
+                continue;
+            e[i].run(&L, y);
+            if (y[0] != c[t].want && bad++ == 0)
+                fprintf(stderr, "engine %s, case %zu: %d, want %d\n", e[i].name, t,
+                        y[0], c[t].want);
+        }
+    ck_assert_msg(bad == 0, "%zu engine answers differ from the hand "
+                  "values", bad);
 }
 END_TEST
 
@@ -847,6 +980,30 @@ START_TEST(test_read_per_channel)
 }
 END_TEST
 
+START_TEST(test_read_range_bounds)
+{
+    static const struct { int zx, x, zw, w, zy, ok; } c[] = {
+        { 0, 0, -128, -128, 0, 1 },     { 255, 255, 127, 127, 255, 1 },
+        { 0, 256, 0, 0, 0, 0 },         { 0, -1, 0, 0, 0, 0 },
+        { 0, 0, 0, -129, 0, 0 },        { 0, 0, 0, 128, 0, 0 },
+        { -1, 0, 0, 0, 0, 0 },          { 256, 0, 0, 0, 0, 0 },
+        { 0, 0, -129, 0, 0, 0 },        { 0, 0, 128, 0, 0, 0 },
+        { 0, 0, 0, 0, -1, 0 },          { 0, 0, 0, 0, 256, 0 },
+    };
+    int bad = 0;
+    for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
+        char text[160];
+        snprintf(text, sizeof text, "layer 1 2 1\ninput 0.5 %d %d 1\n"
+                 "weight 0.5 %d %d 1\noutput 0.5 %d\n", c[i].zx, c[i].x,
+                 c[i].zw, c[i].w, c[i].zy);
+        if ((layer_text_reads(text) == 1) != c[i].ok && bad++ == 0)
+            fprintf(stderr, "reader: %s for\n%s", c[i].ok ? "refused"
+                    : "accepted", text);
+    }
+    ck_assert_msg(bad == 0, "%d wrong verdicts", bad);
+}
+END_TEST
+
 static const char *case_names[128];
 static size_t n_cases;
 
@@ -880,9 +1037,11 @@ static Suite *qlinear_suite(void)
     tc = tcase_create("quantize");
     tcase_add_test(tc, test_quantize_forum);
     tcase_add_test(tc, test_quantize_ties_and_overflow);
+    tcase_add_test(tc, test_dequantize_subtracts_the_zero_point);
     suite_add_tcase(s, tc);
     tc = tcase_create("forum quantizer");
     tcase_add_test(tc, test_forum_quantizer_differences);
+    tcase_add_test(tc, test_forum_quantizer_clamps);
     suite_add_tcase(s, tc);
     tc = tcase_create("zero-point algebra");
     tcase_add_test(tc, test_acc_forum);
@@ -897,6 +1056,8 @@ static Suite *qlinear_suite(void)
     suite_add_tcase(s, tc);
     tc = tcase_create("forum functions");
     tcase_add_test(tc, test_forum_functions);
+    tcase_add_test(tc, test_answer3_ties_to_even);
+    tcase_add_test(tc, test_question_multiplier_in_double);
     suite_add_tcase(s, tc);
     tc = tcase_create("conversion");
     tcase_add_test(tc, test_cvt_out_of_range);
@@ -914,8 +1075,12 @@ static Suite *qlinear_suite(void)
     tc = tcase_create("int16 pairs");
     tcase_add_test(tc, test_pair_saturation);
     suite_add_tcase(s, tc);
+    tc = tcase_create("oneDNN weights");
+    tcase_add_test(tc, test_onednn_refuses_asymmetric_weights);
+    suite_add_tcase(s, tc);
     tc = tcase_create("exact engine");
     tcase_add_test(tc, test_exact_ties);
+    tcase_add_test(tc, test_exact_bias);
     suite_add_tcase(s, tc);
     tc = tcase_create("engines");
     tcase_add_test(tc, test_engines_on_the_forum_layer);
@@ -949,6 +1114,9 @@ static Suite *qlinear_suite(void)
     suite_add_tcase(s, tc);
     tc = tcase_create("per-channel weights");
     tcase_add_test(tc, test_read_per_channel);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("reader bounds");
+    tcase_add_test(tc, test_read_range_bounds);
     suite_add_tcase(s, tc);
     return s;
 }
