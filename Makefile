@@ -26,7 +26,7 @@ QL_CFLAGS := -std=c11 -Wall -Wextra -Wpedantic -Werror \
 LDLIBS := -lm
 
 # Root chunks of qlinear.nw and where their committed copies live.
-FIGS := grid error algebra tie pairs disagree
+FIGS := pipeline grid error algebra tie pairs disagree
 # The library, one file per concern: the arithmetic, the engines, the
 # exact reference, the readers, the forum's functions, the fast kernels.
 LIB := qlinear.c engines.c exact.c reader.c forum.c kernels.c

@@ -980,6 +980,62 @@ static void fma_example(const char *dir)
     fail_book("no layer changes under a fused multiply-add");
 }
 
+static void pipeline_data(const char *dir)
+{
+    const ql_layer *L = ql_forum_layer();
+    float mq = ql_multiplier_qnnpack(L->x_q.scale, L->w_q.scale,
+                                     L->y_q.scale);
+    float mf = (float)((double)L->x_q.scale * L->w_q.scale / L->y_q.scale);
+    float v[2], u[2];
+    for (size_t j = 0; j < 2; j++) {
+        v[j] = (float)ql_acc_exact(L, 0, j) * mq;
+        u[j] = (float)ql_acc_question(L, 0, j) * mf;
+    }
+    FILE *f = open_out(dir, "fig-pipeline-ops.dat");
+    fprintf(f, "3.6 2.2 \"quantize\"\n7.2 2.2 \"int8 GEMM\"\n"
+            "10.6 2.2 \"\u00d7 M\"\n10.6 0.7 \"round\"\n7.2 0.7 \"+ Z_y\"\n"
+            "3.6 0.7 \"clamp\"\n");
+    fprintf(f, "3.6 1.8 \"S_x, Z_x = %d\"\n7.2 1.8 \"Z_w = %d, int32\"\n"
+            "10.6 1.8 \"M = %.9g\"\n10.6 0.3 \"half to even\"\n"
+            "7.2 0.3 \"Z_y = %d\"\n3.6 0.3 \"to [0, 255]\"\n",
+            (int)L->x_q.zero_point, (int)L->w_q.zero_point, (double)mq,
+            (int)L->y_q.zero_point);
+    fclose(f);
+    f = open_out(dir, "fig-pipeline-arrows.dat");
+    fprintf(f, "1.9 2.2 1.0 0\n4.5 2.2 1.7 0\n8.3 2.2 1.7 0\n"
+            "10.6 1.65 0 -0.6\n9.8 0.7 -1.7 0\n6.3 0.7 -1.7 0\n"
+            "2.8 0.7 -1.0 0\n");
+    fclose(f);
+    f = open_out(dir, "fig-pipeline-values.dat");
+    fprintf(f, "0.9 2.4 \"float x\"\n0.9 2.05 \"[%.4f, %.4f]\"\n",
+            (double)forum_input_f32[0], (double)forum_input_f32[1]);
+    fprintf(f, "5.35 2.45 \"x = [%d, %d]\"\n9.15 2.45 \"a = [%lld, %lld]\"\n",
+            L->x[0], L->x[1], (long long)ql_acc_exact(L, 0, 0),
+            (long long)ql_acc_exact(L, 0, 1));
+    fprintf(f, "11.6 1.35 \"[%.3f,\"\n11.6 1.05 \"%.3f]\"\n", (double)v[0],
+            (double)v[1]);
+    fprintf(f, "8.9 0.95 \"[%g, %g]\"\n5.4 0.95 \"[%g, %g]\"\n"
+            "0.9 0.9 \"bytes\"\n0.9 0.55 \"[%g, %g]\"\n",
+            (double)ql_round_half_even(v[0]), (double)ql_round_half_even(v[1]),
+            (double)ql_round_half_even(v[0]) + L->y_q.zero_point,
+            (double)ql_round_half_even(v[1]) + L->y_q.zero_point,
+            (double)ql_requantize_x86(v[0], L->y_q.zero_point),
+            (double)ql_requantize_x86(v[1], L->y_q.zero_point));
+    fclose(f);
+    f = open_out(dir, "fig-pipeline-question.dat");
+    fprintf(f, "9.15 1.95 \"[%lld, %lld]\"\n",
+            (long long)ql_acc_question(L, 0, 0),
+            (long long)ql_acc_question(L, 0, 1));
+    fprintf(f, "9.6 1.35 \"[%.1f,\"\n9.6 1.05 \"%.1f]\"\n", (double)u[0],
+            (double)u[1]);
+    double q[2];
+    ql_forum_question(L, q);
+    fprintf(f, "8.9 0.45 \"[%g, %g]\"\n0.9 0.2 \"[%g, %g]\"\n",
+            (double)ql_round_half_even(u[0]), (double)ql_round_half_even(u[1]),
+            q[0], q[1]);
+    fclose(f);
+}
+
 static void grid_data(const char *dir)
 {
     const ql_layer *L = ql_forum_layer();
@@ -1075,6 +1131,7 @@ static void pairs_data(const char *dir)
 
 static void figure_data(const char *dir)
 {
+    pipeline_data(dir);
     grid_data(dir);
     error_data(dir);
     algebra_data(dir);
