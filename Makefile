@@ -14,6 +14,9 @@ DEBS := make gcc binutils noweb pandoc check pkg-config gnuplot-nox poppler-util
         texlive-latex-base texlive-latex-recommended \
         texlive-fonts-recommended lmodern
 GOLDEN_DEBS := python3-torch python3-numpy
+# ... and the real libraries that the engines of issue 11 are checked
+# against (`make golden`, `make crosscheck`; not needed by `make check`).
+ENGINE_DEBS := libxnnpack-dev libgemmlowp-dev g++
 # ... and for the checks beyond `make check`:
 HARD_DEBS := clang libclang-rt-14-dev valgrind
 HTML_DEBS := chromium $(if $(shell command -v node),,nodejs npm)
@@ -63,8 +66,9 @@ help:
 	@echo "make tangle      copy the freshly tangled C into tangled/ and tests/ (commit them)"
 	@echo "make check-tangled   fail if tangled/ and tests/ differ from what qlinear.nw tangles to (CI; make check only warns)"
 	@echo "make demo        run 'build/qlinear forum'"
-	@echo "make golden      regenerate tests/data with real PyTorch (installs python3-torch)"
-	@echo "make crosscheck  fresh corpora from real PyTorch (new seed, or SEED=n), then all tests"
+	@echo "make golden      regenerate tests/data with real PyTorch, XNNPACK and gemmlowp (installs them)"
+	@echo "make crosscheck  fresh corpora from real PyTorch, XNNPACK and gemmlowp (new seed, or SEED=n), then all tests"
+	@echo "make drivers     build the programs that run layer files through real libraries"
 	@echo "make check-html  open the HTML in headless chromium and check images, links, MathML"
 	@echo "make check-sanitize  all tests under ASan+UBSan, with gcc and with clang"
 	@echo "make check-valgrind  the command under valgrind memcheck"
@@ -436,18 +440,36 @@ check-docs: docs/qlinear.pdf docs/qlinear.html
 # lists them (NAME:ONEDNN_MAX_CPU_ISA ...): the one place that decides.
 ONEDNN_ISAS = $$(build/qlinear cpu | sed -n 's/^onednn-corpora *//p')
 golden: build/qlinear
-	$(MAKE) --no-print-directory deps EXTRA_DEBS="$(GOLDEN_DEBS)"
+	$(MAKE) --no-print-directory deps EXTRA_DEBS="$(GOLDEN_DEBS) $(ENGINE_DEBS)"
 	build/qlinear cpu
 	/usr/bin/python3 tests/golden.py --onednn "$(ONEDNN_ISAS)" $(DATA)
 	/usr/bin/python3 tests/golden-perchannel.py --onednn "$(ONEDNN_ISAS)" $(DATA)
 	build/qlinear cpu > $(DATA)/onednn/cpu.txt
+	$(MAKE) --no-print-directory drivers
+	tests/drivers/golden.sh $(DATA) build/drivers
+
+# Small programs that run a layer file through a real library
+# (tests/drivers/), for `make golden` and `make crosscheck`.
+DRIVERS := build/drivers/xnnpack build/drivers/gemmlowp
+.PHONY: drivers
+drivers: $(DRIVERS)
+build/drivers/xnnpack: tests/drivers/xnnpack.c $(LIBOBJ)
+	mkdir -p build/drivers
+	$(CC) $(QL_CFLAGS) -I$(SRC) -o $@ $< $(LIBOBJ) -lXNNPACK $(LDLIBS)
+# gemmlowp as built for x86-64 with SSE4 (its SIMD path; see the book).
+build/drivers/gemmlowp: tests/drivers/gemmlowp.cc $(LIBOBJ)
+	mkdir -p build/drivers
+	g++ -std=c++17 -msse4.2 -Wall -Wextra -Werror -ffp-contract=off $(OPT) \
+	  -I$(SRC) -o $@ $< $(LIBOBJ) -lpthread
 
 # Fresh corpora from the PyTorch on this machine, with a new seed (or
 # SEED=n), then the whole suite against them.  oneDNN's answers are made
 # for every instruction set this CPU has (capped with ONEDNN_MAX_CPU_ISA)
 # and the suite is told which, so it tests each row against its own set.
+# The engines of issue 11 get fresh corpora from their real libraries.
 crosscheck: build/check-qlinear build/qlinear
-	$(MAKE) --no-print-directory deps EXTRA_DEBS="$(GOLDEN_DEBS)"
+	$(MAKE) --no-print-directory deps EXTRA_DEBS="$(GOLDEN_DEBS) $(ENGINE_DEBS)"
+	$(MAKE) --no-print-directory drivers
 	seed=$${SEED:-$$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}; \
 	isas="$(ONEDNN_ISAS)"; \
 	echo "crosscheck: seed $$seed"; \
@@ -458,6 +480,7 @@ crosscheck: build/check-qlinear build/qlinear
 	/usr/bin/python3 tests/golden-perchannel.py --seed $$seed \
 	  --onednn "$$isas" build/crosscheck; \
 	cp -r $(DATA)/fbgemm build/crosscheck/; \
+	tests/drivers/golden.sh build/crosscheck build/drivers $$seed; \
 	QL_ONEDNN_ISAS="$$(echo $$isas | sed 's/:[A-Z0-9_]*//g')" \
 	QL_TEST_DATA=$(CURDIR)/build/crosscheck build/check-qlinear
 

@@ -118,6 +118,75 @@ static void run_exact(const ql_layer *L, uint8_t *y)
                                               L, j);
 }
 
+static const char *xnnpack_refuses(const ql_layer *L)
+{
+    float m = ql_multiplier_fbgemm(L->x_q.scale, L->w_q.scale,
+                                   L->y_q.scale);
+    if (L->w_channel)
+        return "XNNPACK's qu8 fully-connected operator has one weight scale";
+    if (L->bias)
+        return "XNNPACK takes an int32 bias, not a float one";
+    if (m >= 256.0f)
+        return "XNNPACK refuses a multiplier Sx*Sw/Sy of 256 or more";
+    if (m < 0x1p-32f)
+        return "XNNPACK aborts on a multiplier Sx*Sw/Sy below 2^-32";
+    return NULL;
+}
+
+static void run_xnnpack(const ql_layer *L, uint8_t *y)
+{
+    float mult = ql_multiplier_fbgemm(L->x_q.scale, L->w_q.scale,
+                                      L->y_q.scale);
+    float top = (float)(255 - L->y_q.zero_point);
+    for (size_t i = 0; i < L->m; i++)
+        for (size_t j = 0; j < L->n; j++) {
+            float v = (float)acc_int32(L, i, j) * mult;
+            v = v < top ? v : top;                 /* min_ps first */
+            y[i * L->n + j] = ql_requantize_x86(v, L->y_q.zero_point);
+        }
+}
+
+static const char *gemmlowp_refuses(const ql_layer *L)
+{
+    int32_t q;
+    int e;
+    ql_tflite_multiplier((double)L->x_q.scale * L->w_q.scale
+                         / L->y_q.scale, &q, &e);
+    if (L->w_channel)
+        return per_tensor_only(L);
+    if (L->bias)
+        return "TFLite's gemmlowp path takes an int32 bias, not a float one";
+    if (e > 30)
+        return "gemmlowp cannot shift left by 31 or more (multiplier >= 2^30)";
+    return NULL;
+}
+
+static uint8_t gemmlowp_output(int32_t acc, int32_t q, int e, int32_t zy,
+                               int scalar)
+{
+    int64_t wide = (int64_t)acc * (INT64_C(1) << (e > 0 ? e : 0));
+    int32_t x = !scalar ? ql_wrap_i32(wide)
+              : wide < INT32_MIN ? INT32_MIN
+              : wide > INT32_MAX ? INT32_MAX : (int32_t)wide;
+    int32_t r = ql_rounding_divide_by_pot(ql_srdhm(x, q), e < 0 ? -e : 0);
+    int32_t v = ql_wrap_i32((int64_t)r + zy);
+    return (uint8_t)(v < 0 ? 0 : v > 255 ? 255 : v);
+}
+
+static void run_gemmlowp(const ql_layer *L, uint8_t *y)
+{
+    int32_t q;
+    int e;
+    ql_tflite_multiplier((double)L->x_q.scale * L->w_q.scale
+                         / L->y_q.scale, &q, &e);
+    for (size_t i = 0; i < L->m; i++)
+        for (size_t j = 0; j < L->n; j++) {
+            int scalar = i >= L->m / 4 * 4 && j >= L->n / 4 * 4;
+            y[i * L->n + j] = gemmlowp_output(acc_int32(L, i, j), q, e,
+                                              L->y_q.zero_point, scalar);
+        }
+}
+
 static const ql_engine engine_table[] = {
     { "qnnpack", "PyTorch 1.13 QNNPACK, x86 SSE2 kernel: int32 bias, "
       "fl(fl(Sw*Sx)*fl(1/Sy))",
@@ -132,6 +201,10 @@ static const ql_engine engine_table[] = {
       run_onednn_avx2, onednn_refuses },
     { "exact", "exact rational rne((Sx*Sw*acc + b)/Sy), no wrap, no float",
       run_exact, NULL },
+    { "xnnpack", "XNNPACK qu8 FC (ae108ef, x86 fp32): int32 bias only, "
+      "clamp before cvtps2dq", run_xnnpack, xnnpack_refuses },
+    { "gemmlowp", "gemmlowp (SSE4) as TFLite drives it: Q31 multiplier, two "
+      "integer roundings", run_gemmlowp, gemmlowp_refuses },
 };
 
 const ql_engine *ql_engines(size_t *count)

@@ -247,3 +247,37 @@ float ql_multiplier_onednn(float sx, float sw, float sy)
     return dst / (src * wei);
 }
 
+void ql_tflite_multiplier(double m, int32_t *q31, int *exponent)
+{
+    int64_t q;
+    *exponent = 0;
+    q = m == 0.0 ? 0 : (int64_t)round(ldexp(frexp(m, exponent), 31));
+    if (q == INT64_C(1) << 31) {
+        q /= 2;
+        ++*exponent;
+    }
+    if (*exponent < -31) {
+        *exponent = 0;
+        q = 0;
+    }
+    *q31 = (int32_t)q;
+}
+
+int32_t ql_srdhm(int32_t a, int32_t b)
+{
+    int64_t ab = (int64_t)a * b;
+    int64_t nudge = ab >= 0 ? INT64_C(1) << 30 : 1 - (INT64_C(1) << 30);
+    if (a == INT32_MIN && b == INT32_MIN)
+        return INT32_MAX;
+    return (int32_t)((ab + nudge) / (INT64_C(1) << 31));
+}
+
+int32_t ql_rounding_divide_by_pot(int32_t x, int s)
+{
+    int64_t d = INT64_C(1) << s, v = x;
+    int64_t floor = v >= 0 ? v / d : -((-v + d - 1) / d);
+    int64_t remainder = v - floor * d;
+    int64_t threshold = (d - 1) / 2 + (v < 0);
+    return (int32_t)(floor + (remainder > threshold));
+}
+

@@ -60,6 +60,7 @@ typedef struct {
     size_t layers, outputs;          /* how many were compared */
     size_t bad_layers, bad_outputs;  /* how many differ */
     size_t skipped;                  /* layers left out */
+    size_t refused;                  /* refused by both engines */
     size_t first_bad;                /* 1-based layer, 0 if none */
     char   detail[400];              /* first difference, or error */
 } ql_corpus_stats;
@@ -118,6 +119,9 @@ int ql_packed_run(const ql_packed *P, const ql_layer *L, uint8_t *y);
 void ql_packed_free(ql_packed *P);
 int ql_kernel_run(const ql_kernel *k, const ql_engine *e,
                   const ql_layer *L, uint8_t *y);
+void ql_tflite_multiplier(double m, int32_t *q31, int *exponent);
+int32_t ql_srdhm(int32_t a, int32_t b);
+int32_t ql_rounding_divide_by_pot(int32_t x, int s);
 void ql_reader_init(ql_reader *r, FILE *in, const char *name);
 int ql_read_layer(ql_reader *r, ql_layer *L);
 void ql_layer_free(ql_layer *L);
@@ -130,4 +134,7 @@ int ql_read_quantize(ql_reader *r, ql_dtype *t, ql_qparams *p, float **v,
 int ql_read_outputs(ql_reader *r, size_t n, uint8_t *y);
 int ql_compare_corpus(const char *layers, const char *expected,
                       ql_run_fn run, unsigned flags, ql_corpus_stats *st);
+int ql_compare_engine(const char *layers, const char *expected,
+                      const ql_engine *e, unsigned flags,
+                      ql_corpus_stats *st);
 #endif

@@ -493,7 +493,14 @@ int ql_read_outputs(ql_reader *r, size_t n, uint8_t *y)
 {
     for (size_t i = 0; i < n; i++) {
         long v;
-        int t = read_int(r, "output", 0, 255, &v);
+        int t = next_token(r);
+        if (t > 0 && i == 0 && strcmp(r->tok, "unsupported:") == 0) {
+            while (r->c != EOF && r->c != '\n')
+                advance(r);
+            return 2;
+        }
+        if (t > 0)
+            t = parse_int(r, "output", 0, 255, &v);
         if (t < 0)
             return t;
         if (t == 0)
@@ -506,6 +513,14 @@ int ql_read_outputs(ql_reader *r, size_t n, uint8_t *y)
 
 int ql_compare_corpus(const char *layers, const char *expected,
                       ql_run_fn run, unsigned flags, ql_corpus_stats *st)
+{
+    ql_engine bare = { "", "", run, NULL };
+    return ql_compare_engine(layers, expected, &bare, flags, st);
+}
+
+int ql_compare_engine(const char *layers, const char *expected,
+                      const ql_engine *e, unsigned flags,
+                      ql_corpus_stats *st)
 {
     FILE *fl = fopen(layers, "r"), *fe = fopen(expected, "r");
     ql_reader rl, re;
@@ -529,15 +544,28 @@ int ql_compare_corpus(const char *layers, const char *expected,
             t = -1;
         } else if ((flags & QL_SKIP_BIAS) && L.bias) {
             st->skipped++;
+        } else if (t == 2 && e->refuses && e->refuses(&L)) {
+            st->refused++;
         } else {
-            run(&L, got);
-            for (size_t i = 0; i < n; i++)
+            size_t at = st->layers + st->skipped + st->refused + 1;
+            const char *why = e->refuses ? e->refuses(&L) : NULL;
+            if (t == 2 || why) {
+                bad = n;
+                if (!st->first_bad) {
+                    st->first_bad = at;
+                    snprintf(st->detail, sizeof st->detail, "layer %zu (line %ld): %s",
+                             at, rl.tok_line, why ? why : "the real engine refused it");
+                }
+                t = 2;
+            } else {
+                e->run(&L, got);
+            }
+            for (size_t i = 0; i < n && t == 1; i++)
                 if (got[i] != want[i] && bad++ == 0 && !st->first_bad) {
-                    st->first_bad = st->layers + st->skipped + 1;
+                    st->first_bad = at;
                     snprintf(st->detail, sizeof st->detail,
                              "layer %zu (line %ld), output %zu: got %d, want %d",
-                             st->layers + st->skipped + 1, rl.tok_line, i, got[i],
-                             want[i]);
+                             at, rl.tok_line, i, got[i], want[i]);
                 }
             st->layers++;
             st->outputs += n;

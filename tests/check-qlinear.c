@@ -89,26 +89,41 @@ static int layer_text_reads(const char *text)
 #endif
 typedef ql_corpus_stats corpus_stats;
 
-static FILE *open_data(const char *file)
+static void data_path(char *path, size_t size, const char *file)
 {
     const char *dir = getenv("QL_TEST_DATA");
+    snprintf(path, size, "%s/%s", dir ? dir : QL_TEST_DATA, file);
+}
+
+static FILE *open_data(const char *file)
+{
     char path[1024];
-    snprintf(path, sizeof path, "%s/%s", dir ? dir : QL_TEST_DATA, file);
+    data_path(path, sizeof path, file);
     FILE *f = fopen(path, "r");
     ck_assert_msg(f != NULL, "cannot open %s", path);
     return f;
+}
+
+static corpus_stats compare_engine(const char *layers,
+                                   const char *expected, const ql_engine *e)
+{
+    char pl[1024], pe[1024];
+    corpus_stats st;
+    data_path(pl, sizeof pl, layers);
+    data_path(pe, sizeof pe, expected);
+    ck_assert_msg(ql_compare_engine(pl, pe, e, 0, &st) == 0, "%s",
+                  st.detail);
+    return st;
 }
 
 static corpus_stats compare_corpus(const char *layers,
                                    const char *expected, ql_run_fn run,
                                    unsigned flags)
 {
-    const char *dir = getenv("QL_TEST_DATA");
     char pl[1024], pe[1024];
     corpus_stats st;
-    dir = dir ? dir : QL_TEST_DATA;
-    snprintf(pl, sizeof pl, "%s/%s", dir, layers);
-    snprintf(pe, sizeof pe, "%s/%s", dir, expected);
+    data_path(pl, sizeof pl, layers);
+    data_path(pe, sizeof pe, expected);
     ck_assert_msg(ql_compare_corpus(pl, pe, run, flags, &st) == 0, "%s",
                   st.detail);
     return st;
@@ -631,6 +646,24 @@ static const struct {
       "fbgemm/observed-reduce-range-vnni-expected.txt", 200, "vnni" },
     { "fbgemm-avx2", "fbgemm/observed-reduce-range-layers.txt",
       "fbgemm/observed-reduce-range-avx2-expected.txt", 200, "avx2" },
+    { "xnnpack", "fbgemm/mixed-layers.txt",
+      "xnnpack/fbgemm-mixed-expected.txt", 500, "" },
+    { "xnnpack", "fbgemm/observed-layers.txt",
+      "xnnpack/fbgemm-observed-expected.txt", 200, "" },
+    { "xnnpack", "xnnpack/observed-layers.txt",
+      "xnnpack/observed-expected.txt", 200, "" },
+    { "xnnpack", "xnnpack/ties-layers.txt", "xnnpack/ties-expected.txt", 300, "" },
+    { "xnnpack", "xnnpack/extremes-layers.txt",
+      "xnnpack/extremes-expected.txt", 140, "" },
+    { "gemmlowp", "fbgemm/mixed-layers.txt",
+      "gemmlowp/fbgemm-mixed-expected.txt", 500, "" },
+    { "gemmlowp", "fbgemm/observed-layers.txt",
+      "gemmlowp/fbgemm-observed-expected.txt", 200, "" },
+    { "gemmlowp", "gemmlowp/observed-layers.txt",
+      "gemmlowp/observed-expected.txt", 200, "" },
+    { "gemmlowp", "gemmlowp/ties-layers.txt", "gemmlowp/ties-expected.txt", 300, "" },
+    { "gemmlowp", "gemmlowp/extremes-layers.txt",
+      "gemmlowp/extremes-expected.txt", 140, "" },
 };
 
 START_TEST(test_engine_matches_ground_truth)
@@ -638,10 +671,11 @@ START_TEST(test_engine_matches_ground_truth)
     const char *name = truth[_i].engine;
     if (onednn_corpus_skipped(name, truth[_i].isa, truth[_i].expected))
         return;
-    corpus_stats st = compare_corpus(truth[_i].layers, truth[_i].expected,
-                                     ql_find_engine(name)->run, 0);
-    ck_assert_msg(st.layers >= truth[_i].min_layers, "%s: only %zu layers",
-                  truth[_i].layers, st.layers);
+    corpus_stats st = compare_engine(truth[_i].layers, truth[_i].expected,
+                                     ql_find_engine(name));
+    ck_assert_msg(st.layers + st.refused >= truth[_i].min_layers,
+                  "%s: only %zu layers", truth[_i].layers,
+                  st.layers + st.refused);
     ck_assert_msg(st.bad_outputs == 0, "%s on %s: %zu outputs differ; %s",
                   name, truth[_i].layers, st.bad_outputs, st.detail);
 }
@@ -947,6 +981,91 @@ START_TEST(test_hard_layers_saturate)
 }
 END_TEST
 
+START_TEST(test_xnnpack_clamps_before_converting)
+{
+    static uint8_t x[1024];
+    static int8_t w[1024];
+    ql_layer L = { 1, 1024, 1, { 1.0f, 0 }, { 1.0f, 0 },
+                   { 1.0f / 128, 100 }, x, w, NULL, NULL };
+    uint8_t yq, yx;
+    memset(x, 255, sizeof x);
+    memset(w, 127, sizeof w);
+    ql_find_engine("qnnpack")->run(&L, &yq);
+    ql_find_engine("xnnpack")->run(&L, &yx);
+    ck_assert_int_eq(yq, 0);
+    ck_assert_int_eq(yx, 255);
+}
+END_TEST
+
+START_TEST(test_xnnpack_refuses)
+{
+    ql_layer L = *ql_forum_layer();
+    float bias[2] = { 0.0f, 0.0f };
+    const ql_engine *e = ql_find_engine("xnnpack");
+    ck_assert_ptr_null(e->refuses(&L));
+    L.x_q.scale = L.w_q.scale = 1.0f;
+    L.y_q.scale = 1.0f / 256;
+    ck_assert_ptr_nonnull(e->refuses(&L));
+    L.y_q.scale = 0x1p32f;
+    ck_assert_ptr_null(e->refuses(&L));
+    L.y_q.scale = 0x1.000002p32f;
+    ck_assert_ptr_nonnull(e->refuses(&L));
+    L.y_q.scale = 1.0f;
+    L.bias = bias;
+    ck_assert_ptr_nonnull(e->refuses(&L));
+}
+END_TEST
+
+START_TEST(test_gemmlowp_roundings)
+{
+    ck_assert_int_eq(ql_srdhm(5, 1 << 30), 3);
+    ck_assert_int_eq(ql_srdhm(-5, 1 << 30), -2);
+    ck_assert_int_eq(ql_srdhm(-3, 1 << 30), -1);
+    ck_assert_int_eq(ql_srdhm(INT32_MIN, INT32_MIN), INT32_MAX);
+    ck_assert_int_eq(ql_rounding_divide_by_pot(5, 1), 3);
+    ck_assert_int_eq(ql_rounding_divide_by_pot(-5, 1), -3);
+    ck_assert_int_eq(ql_rounding_divide_by_pot(-3, 1), -2);
+    ck_assert_int_eq(ql_rounding_divide_by_pot(-4, 1), -2);
+    ck_assert_int_eq(ql_rounding_divide_by_pot(-7, 2), -2);
+    ck_assert_int_eq(ql_rounding_divide_by_pot(7, 0), 7);
+}
+END_TEST
+
+START_TEST(test_tflite_multiplier)
+{
+    int32_t q;
+    int e;
+    ql_tflite_multiplier(0.5, &q, &e);
+    ck_assert(q == 1 << 30 && e == 0);
+    ql_tflite_multiplier(1.0, &q, &e);
+    ck_assert(q == 1 << 30 && e == 1);
+    ql_tflite_multiplier(3.0, &q, &e);
+    ck_assert(q == 3 << 29 && e == 2);
+    ql_tflite_multiplier(1.0 - 0x1p-40, &q, &e);
+    ck_assert(q == 1 << 30 && e == 1);
+    ql_tflite_multiplier(0x1p-40, &q, &e);
+    ck_assert(q == 0 && e == 0);
+}
+END_TEST
+
+START_TEST(test_gemmlowp_engine_tie)
+{
+    uint8_t x[1] = { 0 }, y[1];
+    int8_t w[1] = { 10 };
+    ql_layer L = { 1, 1, 1, { 1.0f, 1 }, { 1.0f, 0 }, { 4.0f, 10 },
+                   x, w, NULL, NULL };
+    ck_assert_ptr_null(ql_find_engine("gemmlowp")->refuses(&L));
+    ql_find_engine("gemmlowp")->run(&L, y);
+    ck_assert_int_eq(y[0], 7);
+    ql_find_engine("exact")->run(&L, y);
+    ck_assert_int_eq(y[0], 8);
+    L.y_q.scale = 0x1p-30f;
+    ck_assert_ptr_nonnull(ql_find_engine("gemmlowp")->refuses(&L));
+    L.y_q.scale = 0x1.000002p-30f;
+    ck_assert_ptr_null(ql_find_engine("gemmlowp")->refuses(&L));
+}
+END_TEST
+
 START_TEST(test_read_per_channel)
 {
     ql_layer L;
@@ -1111,6 +1230,15 @@ static Suite *qlinear_suite(void)
                         (int)(sizeof kernel_corpora / sizeof kernel_corpora[0]));
     tcase_add_test(tc, test_kernels_match_reference_on_hard_layers);
     tcase_add_test(tc, test_hard_layers_saturate);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("xnnpack");
+    tcase_add_test(tc, test_xnnpack_clamps_before_converting);
+    tcase_add_test(tc, test_xnnpack_refuses);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("gemmlowp");
+    tcase_add_test(tc, test_gemmlowp_roundings);
+    tcase_add_test(tc, test_tflite_multiplier);
+    tcase_add_test(tc, test_gemmlowp_engine_tie);
     suite_add_tcase(s, tc);
     tc = tcase_create("per-channel weights");
     tcase_add_test(tc, test_read_per_channel);

@@ -100,12 +100,13 @@ def realise(rng, a, zx, zw):
     return None
 
 
-def near_tie_layer(rng, want_double_to_differ):
-    """A one-output layer whose fl(acc)*M lies within 3 ulps of k + 1/2."""
+def near_tie_layer(rng, want_double_to_differ, multiplier=None):
+    """A one-output layer whose fl(acc)*M lies within 3 ulps of k + 1/2,
+    M made by `multiplier` (QNNPACK's unless another is given)."""
     while True:
         sx, sw, sy = (float(f32(10 ** rng.uniform(-4, -1))) for _ in range(3))
         zx, zw, zy = rng.randint(0, 255), rng.randint(-128, 127), rng.randint(0, 255)
-        m = qnnpack_multiplier(sx, sw, sy)
+        m = (multiplier or qnnpack_multiplier)(sx, sw, sy)
         acc = np.arange(-60000, 60001, dtype=np.int64)
         v = acc.astype(np.float32) * m
         tie = np.floor(v) + f32(0.5)
@@ -116,10 +117,20 @@ def near_tie_layer(rng, want_double_to_differ):
         pick = np.flatnonzero(near & (differ == want_double_to_differ))
         if len(pick) == 0:
             continue
-        codes = realise(rng, int(acc[rng.choice(list(pick))]), zx, zw)
-        if codes is not None:
-            x, w = codes
-            return (1, len(x), 1, (sx, zx, x), (sw, zw, w), None, (sy, zy))
+        layer = layer_for_acc(rng, int(acc[rng.choice(list(pick))]),
+                              (sx, sw, sy), (zx, zw, zy))
+        if layer is not None:
+            return layer
+
+
+def layer_for_acc(rng, acc, scales, zero_points):
+    """A one-output layer whose accumulator is acc, or None."""
+    (sx, sw, sy), (zx, zw, zy) = scales, zero_points
+    codes = realise(rng, acc, zx, zw)
+    if codes is None:
+        return None
+    x, w = codes
+    return (1, len(x), 1, (sx, zx, x), (sw, zw, w), None, (sy, zy))
 
 
 def extreme_layer(rng, i):
