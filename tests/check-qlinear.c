@@ -1123,14 +1123,17 @@ START_TEST(test_read_range_bounds)
 }
 END_TEST
 
+#define QL_TEST_TIMEOUT 20
 static const char *case_names[128];
 static size_t n_cases;
 
 static TCase *named_tcase(const char *name)
 {
+    TCase *tc = tcase_create(name);
+    tcase_set_timeout(tc, QL_TEST_TIMEOUT);
     if (n_cases < sizeof case_names / sizeof case_names[0])
         case_names[n_cases++] = name;
-    return tcase_create(name);
+    return tc;
 }
 #define tcase_create named_tcase
 
