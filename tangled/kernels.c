@@ -23,6 +23,7 @@ struct ql_packed {
     size_t split, ga, groups;  /* see "packing" */
     int8_t *w;                 /* packed weights, or NULL */
     int64_t *colterm;          /* Z_x sum_k w_jk - K Z_x Z_w (- bias) */
+    uint32_t *colterm32;       /* the same modulo 2^32 */
     float *fbias;              /* the bias as the engine adds it */
     float mult, zyf;
     int32_t zy;
@@ -130,10 +131,10 @@ requantize16(const ql_packed *P, const int32_t *raw, uint32_t rowterm,
              size_t j0, uint8_t *y)
 {
     int32_t a[16];
-    const int64_t *ct = P->colterm + j0;
+    const uint32_t *ct = P->colterm32 + j0;
     const float *fb = P->fbias + j0;
     for (size_t t = 0; t < 16; t++)
-        a[t] = wrap_u32((uint32_t)raw[t] - rowterm - (uint32_t)ct[t]);
+        a[t] = wrap_u32((uint32_t)raw[t] - rowterm - ct[t]);
     if (P->req == REQ_QNNPACK)
         for (size_t t = 0; t < 16; t++)
             y[t] = requantize_x86_nobranch((float)a[t] * P->mult, P->zy);
@@ -213,14 +214,14 @@ static void pack_weights(ql_packed *P, const ql_layer *L, size_t nr,
 static void pack_inputs(const ql_packed *P, const ql_layer *L,
                         uint8_t *xp, size_t ldx, int64_t *rowterm)
 {
+    memset(xp, 0, L->m * ldx);
     for (size_t i = 0; i < L->m; i++) {
+        const uint8_t *x = L->x + i * L->k;
         int64_t row = 0;
-        for (size_t p = 0; p < ldx; p++) {
-            long kk = packed_k(P, p);
-            uint8_t v = kk >= 0 ? L->x[i * L->k + (size_t)kk] : 0;
-            xp[i * ldx + p] = v;
-            row += v;
-        }
+        memcpy(xp + i * ldx, x, P->split);
+        memcpy(xp + i * ldx + 4 * P->ga, x + P->split, L->k - P->split);
+        for (size_t kk = 0; kk < L->k && L->w_q.zero_point != 0; kk++)
+            row += x[kk];
         rowterm[i] = (int64_t)L->w_q.zero_point * row;
     }
 }
@@ -540,7 +541,62 @@ static QL_AVX512 void ukernel_vnni_pairs(size_t groups, const uint8_t *x,
 static QL_AVX512 void requantize16_avx512(const ql_packed *P,
     const int32_t *raw, uint32_t rowterm, size_t j0, uint8_t *y)
 {
-    requantize16(P, raw, rowterm, j0, y);
+    __m512i a = _mm512_sub_epi32(
+        _mm512_sub_epi32(_mm512_loadu_si512(raw),
+                         _mm512_set1_epi32((int32_t)wrap_u32(rowterm))),
+        _mm512_loadu_si512(P->colterm32 + j0));
+    __m512 v = _mm512_cvtepi32_ps(a), mult = _mm512_set1_ps(P->mult);
+    __m512i r;
+    if (P->req != REQ_QNNPACK)
+        v = _mm512_add_ps(v, _mm512_loadu_ps(P->fbias + j0));
+    v = _mm512_mul_ps(v, mult);
+    if (P->req == REQ_ONEDNN) {
+        v = _mm512_add_ps(v, _mm512_set1_ps(P->zyf));
+        v = _mm512_min_ps(_mm512_max_ps(v, _mm512_setzero_ps()),
+                          _mm512_set1_ps(255.0f));
+        r = _mm512_cvtps_epi32(v);
+    } else {
+        r = _mm512_cvtps_epi32(v);                         /* cvtps2dq */
+        r = _mm512_min_epi32(_mm512_max_epi32(r, _mm512_set1_epi32(-32768)),
+                             _mm512_set1_epi32(32767));    /* packs */
+        r = _mm512_add_epi32(r, _mm512_set1_epi32(P->zy)); /* adds */
+        r = _mm512_min_epi32(_mm512_max_epi32(r, _mm512_setzero_si512()),
+                             _mm512_set1_epi32(255));      /* packus */
+    }
+    _mm_storeu_si128((__m128i *)y, _mm512_cvtepi32_epi8(r));
+}
+
+static QL_AVX2 void requantize16_avx2(const ql_packed *P,
+    const int32_t *raw, uint32_t rowterm, size_t j0, uint8_t *y)
+{
+    int32_t out[16];
+    for (int h = 0; h < 16; h += 8) {
+        __m256i a = _mm256_sub_epi32(
+            _mm256_sub_epi32(_mm256_loadu_si256((const __m256i *)(raw + h)),
+                             _mm256_set1_epi32((int32_t)wrap_u32(rowterm))),
+            _mm256_loadu_si256((const __m256i *)(P->colterm32 + j0 + h)));
+        __m256 v = _mm256_cvtepi32_ps(a);
+        __m256i r;
+        if (P->req != REQ_QNNPACK)
+            v = _mm256_add_ps(v, _mm256_loadu_ps(P->fbias + j0 + h));
+        v = _mm256_mul_ps(v, _mm256_set1_ps(P->mult));
+        if (P->req == REQ_ONEDNN) {
+            v = _mm256_add_ps(v, _mm256_set1_ps(P->zyf));
+            v = _mm256_min_ps(_mm256_max_ps(v, _mm256_setzero_ps()),
+                              _mm256_set1_ps(255.0f));
+            r = _mm256_cvtps_epi32(v);
+        } else {
+            r = _mm256_cvtps_epi32(v);
+            r = _mm256_min_epi32(_mm256_max_epi32(r, _mm256_set1_epi32(-32768)),
+                                 _mm256_set1_epi32(32767));
+            r = _mm256_add_epi32(r, _mm256_set1_epi32(P->zy));
+            r = _mm256_min_epi32(_mm256_max_epi32(r, _mm256_setzero_si256()),
+                                 _mm256_set1_epi32(255));
+        }
+        _mm256_storeu_si256((__m256i *)(out + h), r);
+    }
+    for (int t = 0; t < 16; t++)
+        y[t] = (uint8_t)out[t];
 }
 
 static int has_avx2(void)
@@ -556,7 +612,7 @@ static int has_avx512vnni(void)
 
 static const struct ql_kernel_impl
     impl_avx2 = { KERNEL_PACKED, AVX2_MR, AVX2_NR, ukernel_avx2_exact,
-                  ukernel_avx2_pairs, requantize16_c },
+                  ukernel_avx2_pairs, requantize16_avx2 },
     impl_avx512 = { KERNEL_PACKED, V_MR, V_NR, ukernel_vnni_exact,
                     ukernel_vnni_pairs, requantize16_avx512 };
 #endif
@@ -637,16 +693,20 @@ ql_packed *ql_pack(const ql_kernel *k, const ql_engine *e,
     P->ga = (P->split + 3) / 4;
     P->groups = P->ga + (L->k - P->split + 3) / 4;
     P->colterm = malloc(nb * nr * sizeof *P->colterm);
+    P->colterm32 = malloc(nb * nr * sizeof *P->colterm32);
     P->fbias = malloc(nb * nr * sizeof *P->fbias);
     if (k->impl->kind == KERNEL_PACKED)
         P->w = malloc(nb * P->groups * nr * 4);
-    if (!P->colterm || !P->fbias || (k->impl->kind == KERNEL_PACKED && !P->w)) {
+    if (!P->colterm || !P->colterm32 || !P->fbias
+        || (k->impl->kind == KERNEL_PACKED && !P->w)) {
         ql_packed_free(P);
         return NULL;
     }
     if (P->w)
         pack_weights(P, L, nr, nb);
     column_terms(P, L, nb * nr);
+    for (size_t j = 0; j < nb * nr; j++)
+        P->colterm32[j] = (uint32_t)P->colterm[j];
     P->zy = L->y_q.zero_point;
     P->zyf = (float)L->y_q.zero_point;
     P->mult = P->req == REQ_QNNPACK
@@ -662,6 +722,7 @@ void ql_packed_free(ql_packed *P)
     if (P) {
         free(P->w);
         free(P->colterm);
+        free(P->colterm32);
         free(P->fbias);
         free(P);
     }
@@ -676,7 +737,7 @@ int ql_packed_run(const ql_packed *P, const ql_layer *L, uint8_t *y)
     }
     size_t mr = K->mr ? K->mr : 1, ldx = 4 * P->groups;
     size_t mp = (L->m + mr - 1) / mr * mr, nr = K->nr ? K->nr : 16;
-    uint8_t *xp = calloc(mp * ldx + 1, 1);
+    uint8_t *xp = calloc(mp * ldx + 1, 1);     /* padding rows: zero */
     int64_t *rowterm = malloc(mp * sizeof *rowterm);
     int32_t *cbuf = malloc(mp * nr * sizeof *cbuf);
     int t = -1;
