@@ -323,7 +323,7 @@ static int show_multiplier_example(float sx, float sw, float sy,
 }
 
 static void double_example(void);
-static double tie_acc, tie_double, tie_float;
+static double tie_acc, tie_double, tie_float, tie_zy;
 static const char *data_dir;
 
 static void corpus_path(char *buf, size_t size, const char *corpus,
@@ -705,6 +705,7 @@ static void double_example(void)
                     def("DblAnswer", "%d", a3[o]);
                     def("DblValueF", "%.9g", (double)((float)ql_wrap_i32(a) * m));
                     tie_acc = (double)a;
+                    tie_zy = (double)L.y_q.zero_point;
                     tie_double = (double)a * ((double)L.x_q.scale * L.w_q.scale) / L.y_q.scale;
                     tie_float = (double)((float)ql_wrap_i32(a) * m);
                     def("DblQnnpack", "%d", q[o]);
@@ -1104,11 +1105,12 @@ static void tie_data(const char *dir)
         fprintf(f, "%d\n", i);
     fclose(f);
     f = open_out(dir, "fig-tie-marks.dat");
-    fprintf(f, "%.6f 1 \"float32 fl(fl(a)M) = %.9g -> %.0f\"\n",
+    fprintf(f, "%.6f 1 \"float32 fl(fl(a)M) = %.9g -> code %.0f\"\n",
             (tie_float - tie) / ulp, tie_float,
-            (double)ql_round_half_even((float)tie_float));
-    fprintf(f, "%.6f 2 \"double a S_x S_w / S_y = %.10f -> %.0f\"\n",
-            (tie_double - tie) / ulp, tie_double, nearbyint(tie_double));
+            (double)ql_round_half_even((float)tie_float) + tie_zy);
+    fprintf(f, "%.6f 2 \"double a S_x S_w / S_y = %.10f -> code %.0f\"\n",
+            (tie_double - tie) / ulp, tie_double,
+            nearbyint(tie_double) + tie_zy);
     fclose(f);
     def("TieAcc", "%.0f", tie_acc);
     def("TieUlp", "%.3g", (double)ulp);
