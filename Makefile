@@ -45,7 +45,7 @@ DATA := tests/data
 CORPUS := $(shell find $(DATA) -name "*.txt" 2>/dev/null)
 
 .PHONY: all help deps tangle demo check check-suite check-tangled \
-        check-bad-inputs check-cli check-sanitize check-valgrind check-matrix fuzz \
+        check-bad-inputs check-cli check-compare check-sanitize check-valgrind check-matrix fuzz \
         check-roots check-docs golden crosscheck check-html clean
 FIGURES := $(FIGS:%=figures/%.pdf) $(FIGS:%=figures/%.svg)
 all: build/qlinear build/check-qlinear $(FIGURES) docs/qlinear.pdf \
@@ -62,6 +62,7 @@ help:
 	@echo "make check-docs      the PDF and HTML have no undefined references, fonts embedded"
 	@echo "make check-bad-inputs  the catalogue of bad inputs and command lines"
 	@echo "make check-cli       the command's contract on good input, and its help"
+	@echo "make check-compare   'qlinear compare' names the right cause on one layer per cause"
 	@echo "make check-help      every .PHONY target has a line in 'make help'"
 	@echo "make tangle      copy the freshly tangled C into tangled/ and tests/ (commit them)"
 	@echo "make check-tangled   fail if tangled/ and tests/ differ from what qlinear.nw tangles to (CI; make check only warns)"
@@ -371,8 +372,8 @@ check-bench-smoke: build/bench
 # After an edit of qlinear.nw the committed copies lag behind: `make
 # check` only warns (TANGLED_WARN), CI's `make check-tangled` fails.
 # A book built with warnings (bookdata found a disagreement) fails it.
-check: check-roots check-docs check-bad-inputs check-cli check-help \
-       check-install check-bench-smoke
+check: check-roots check-docs check-bad-inputs check-cli check-compare \
+       check-help check-install check-bench-smoke
 	$(MAKE) --no-print-directory check-tangled TANGLED_WARN=1
 	$(MAKE) --no-print-directory check-suite
 	@test ! -s build/gen/warnings.txt
@@ -380,6 +381,8 @@ check-bad-inputs: build/qlinear
 	tests/bad-inputs.sh build/qlinear
 check-cli: build/qlinear
 	tests/cli-contract.sh build/qlinear
+check-compare: build/qlinear
+	tests/compare.sh build/qlinear
 check-suite: build/check-qlinear
 	@! CK_RUN_CASE=no-such-case build/check-qlinear >/dev/null 2>&1 || { \
 	  echo "check-suite: a CK_RUN_CASE that names no test case passed"; exit 1; }

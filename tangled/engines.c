@@ -187,6 +187,99 @@ static void run_gemmlowp(const ql_layer *L, uint8_t *y)
         }
 }
 
+static void probe_qnnpack(const ql_layer *L, size_t i, size_t j,
+                          ql_probe *p)
+{
+    float sx = L->x_q.scale, sw = ql_weight_q(L, j).scale;
+    int64_t b = L->bias ? ql_qnnpack_bias(L->bias[j], sx, sw) : 0;
+    p->acc = ql_acc_exact(L, i, j);
+    p->value = (float)ql_wrap_i32(b + p->acc)
+               * ql_multiplier_qnnpack(sx, sw, L->y_q.scale);
+    p->cvt = 1;
+}
+
+static void probe_fbgemm_acc(const ql_layer *L, size_t j, ql_probe *p,
+                             int32_t acc)
+{
+    float sx = L->x_q.scale, sw = L->w_q.scale;
+    float v = (float)acc;
+    if (L->bias)
+        v = v + ql_fbgemm_bias(L->bias[j], sx, sw);
+    p->acc = acc;
+    p->value = v * ql_multiplier_fbgemm(sx, sw, L->y_q.scale);
+    p->cvt = 1;
+}
+
+static void probe_fbgemm(const ql_layer *L, size_t i, size_t j,
+                         ql_probe *p)
+{
+    probe_fbgemm_acc(L, j, p, ql_wrap_i32(ql_acc_exact(L, i, j)));
+}
+
+static void probe_fbgemm_avx2(const ql_layer *L, size_t i, size_t j,
+                              ql_probe *p)
+{
+    probe_fbgemm_acc(L, j, p, ql_acc_pairs16(L, i, j));
+    p->pairs = 1;
+}
+
+static void probe_onednn_acc(const ql_layer *L, size_t j, ql_probe *p,
+                             int32_t acc)
+{
+    float sx = L->x_q.scale, sw = ql_weight_q(L, j).scale;
+    float bscale = (float)(1.0 / (double)sx) * (float)(1.0 / (double)sw);
+    float d = (float)acc;
+    if (L->bias)
+        d = d + L->bias[j] * bscale;
+    p->acc = acc;
+    p->value = d * ql_multiplier_onednn(sx, sw, L->y_q.scale)
+               + (float)L->y_q.zero_point;
+    p->zy_first = 1;
+}
+
+static void probe_onednn(const ql_layer *L, size_t i, size_t j,
+                         ql_probe *p)
+{
+    probe_onednn_acc(L, j, p, ql_wrap_i32(ql_acc_exact(L, i, j)));
+}
+
+static void probe_onednn_avx2(const ql_layer *L, size_t i, size_t j,
+                              ql_probe *p)
+{
+    probe_onednn_acc(L, j, p, acc_onednn_avx2(L, i, j));
+    p->pairs = 1;
+}
+
+static void probe_exact(const ql_layer *L, size_t i, size_t j,
+                        ql_probe *p)
+{
+    double sxw = (double)L->x_q.scale * ql_weight_q(L, j).scale;
+    p->acc = ql_acc_exact(L, i, j);
+    p->value = ((double)p->acc * sxw + (L->bias ? L->bias[j] : 0.0))
+               / L->y_q.scale;
+}
+
+static const struct {
+    const char *name;
+    void (*probe)(const ql_layer *, size_t, size_t, ql_probe *);
+} probe_table[] = {
+    { "qnnpack", probe_qnnpack }, { "fbgemm", probe_fbgemm },
+    { "fbgemm-avx2", probe_fbgemm_avx2 }, { "onednn", probe_onednn },
+    { "onednn-avx2", probe_onednn_avx2 }, { "exact", probe_exact },
+};
+
+int ql_engine_probe(const ql_engine *e, const ql_layer *L, size_t i,
+                    size_t j, ql_probe *p)
+{
+    memset(p, 0, sizeof *p);
+    for (size_t k = 0; k < sizeof probe_table / sizeof probe_table[0]; k++)
+        if (strcmp(probe_table[k].name, e->name) == 0) {
+            probe_table[k].probe(L, i, j, p);
+            p->known = 1;
+        }
+    return p->known;
+}
+
 static const ql_engine engine_table[] = {
     { "qnnpack", "PyTorch 1.13 QNNPACK, x86 SSE2 kernel: int32 bias, "
       "fl(fl(Sw*Sx)*fl(1/Sy))",

@@ -2,6 +2,7 @@
 #include "qlinear.h"
 #include <ctype.h>
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -203,6 +204,436 @@ static int quantize_one(ql_reader *r, const void *ctx)
         free(v);
     }
     return k;
+}
+
+typedef struct {
+    const ql_engine *engine;   /* NULL for the forum's question */
+    const char      *name;
+} candidate;
+
+static void question_codes(const ql_layer *L, uint8_t *y)
+{
+    double *d = malloc(L->m * L->n * sizeof *d);
+    if (!d)
+        return;
+    ql_forum_question(L, d);
+    for (size_t o = 0; o < L->m * L->n; o++)
+        y[o] = (uint8_t)d[o];              /* integers in [0, 255] */
+    free(d);
+}
+
+static const char *cand_refuses(const candidate *c, const ql_layer *L)
+{
+    if (c->engine)
+        return c->engine->refuses ? c->engine->refuses(L) : NULL;
+    return L->w_channel ? "the forum's question takes per-tensor "
+                          "weights only" : NULL;
+}
+
+static void cand_run(const candidate *c, const ql_layer *L, uint8_t *y)
+{
+    if (c->engine)
+        c->engine->run(L, y);
+    else
+        question_codes(L, y);
+}
+
+static void cand_probe(const candidate *c, const ql_layer *L, size_t i,
+                       size_t j, ql_probe *p)
+{
+    if (c->engine) {
+        ql_engine_probe(c->engine, L, i, j, p);
+        return;
+    }
+    memset(p, 0, sizeof *p);
+    p->known = 1;
+    p->acc = ql_acc_question(L, i, j);
+    p->value = (double)p->acc * ((double)L->x_q.scale * L->w_q.scale
+                                 / L->y_q.scale);
+}
+
+static double ulps_to_tie(double v)
+{
+    if (!(fabs(v) < 0x1p23))
+        return NAN;
+    double t = floor(v) + 0.5;
+    int e;
+    frexp(v == 0.0 ? 1.0 : v, &e);
+    double ulp = ldexp(1.0, (e - 24 < -149 ? -149 : e - 24));
+    return (v - t) / ulp;
+}
+
+static size_t saturating_pairs(const ql_layer *L, size_t i, size_t j)
+{
+    const uint8_t *x = L->x + i * L->k;
+    const int8_t *w = L->w + j * L->k;
+    size_t n = 0;
+    for (size_t kk = 0; kk + 1 < L->k; kk += 2) {
+        int32_t pair = x[kk] * w[kk] + x[kk + 1] * w[kk + 1];
+        n += pair != ql_sat16(pair);
+    }
+    return n;
+}
+
+typedef struct {
+    size_t   n;                 /* engines that ran */
+    ql_probe p[32];
+    uint8_t  code[32], nobias[32];
+    int64_t  acc;               /* exact accumulator */
+    size_t   pairs;             /* saturating pairs */
+    int      clamp, overflow;
+} output_facts;
+
+static int in_range(double v)          /* rounds into [0, 255] */
+{
+    return v >= -0.5 && v <= 255.5;
+}
+
+static const char *cause_of(const output_facts *f, const ql_layer *L)
+{
+    int32_t zy = L->y_q.zero_point;
+    for (size_t e = 0; e < f->n; e++)
+        if (f->p[e].known && !f->p[e].pairs && f->p[e].acc != f->acc
+            && f->p[e].acc != ql_wrap_i32(f->acc))
+            return "zero-point";
+    if (f->overflow)
+        return "overflow";
+    for (size_t e = 0; e < f->n; e++)
+        if (f->p[e].known && f->p[e].pairs && f->p[e].acc != f->acc)
+            return "pairs";
+    if (L->bias) {
+        int agree = 1;
+        for (size_t e = 1; e < f->n; e++)
+            agree &= f->nobias[e] == f->nobias[0];
+        if (agree)
+            return "bias";
+    }
+    for (size_t e = 0; e < f->n; e++)
+        for (size_t g = 0; g < f->n; g++)
+            if (f->p[e].known && f->p[g].known && f->p[e].zy_first
+                && !f->p[g].zy_first && f->code[e] != f->code[g]
+                && (float)f->p[e].value == (float)f->p[g].value + (float)zy)
+                return "zero-point";
+    int inside = 0, outside = 0;
+    for (size_t e = 0; e < f->n; e++)
+        if (f->p[e].known) {
+            double v = f->p[e].value + (f->p[e].zy_first ? 0.0 : zy);
+            inside |= in_range(v);
+            outside |= !in_range(v);
+        }
+    if (inside && outside)
+        return "clamp";
+    return "tie";
+}
+
+static double probe_exact_value(const ql_layer *L, size_t i, size_t j)
+{
+    ql_probe p;
+    ql_engine_probe(ql_find_engine("exact"), L, i, j, &p);
+    return p.value;
+}
+
+static void collect_facts(const candidate *c, size_t nc, const int *ran,
+                          const uint8_t *const *codes,
+                          const uint8_t *const *nobias,
+                          const ql_layer *L, size_t o, output_facts *f)
+{
+    size_t i = o / L->n, j = o % L->n;
+    memset(f, 0, sizeof *f);
+    f->acc = ql_acc_exact(L, i, j);
+    f->pairs = saturating_pairs(L, i, j);
+    f->overflow = f->acc != ql_wrap_i32(f->acc);
+    f->clamp = !in_range(probe_exact_value(L, i, j) + L->y_q.zero_point);
+    for (size_t e = 0; e < nc; e++) {
+        if (!ran[e])
+            continue;
+        cand_probe(&c[e], L, i, j, &f->p[f->n]);
+        f->overflow |= f->p[f->n].known && f->p[f->n].cvt
+                       && !(fabs(f->p[f->n].value) < 0x1p31);
+        f->code[f->n] = codes[e][o];
+        f->nobias[f->n] = nobias[e][o];
+        f->n++;
+    }
+}
+
+enum { MAX_CANDIDATES = 32 };
+typedef struct {
+    candidate c[MAX_CANDIDATES];
+    size_t    n;
+    int       tsv;
+    size_t   *layers;        /* layers seen so far */
+} compare_ctx;
+
+typedef void print_layer_fn(const compare_ctx *cx, const ql_layer *L,
+                            long line, const int *ran,
+                            const char *const *why, uint8_t *const *codes,
+                            uint8_t *const *nobias);
+static print_layer_fn print_layer_text, print_layer_tsv;
+static void print_output_text(const compare_ctx *cx, const int *ran,
+                              const ql_layer *L, size_t o,
+                              const output_facts *f);
+static void print_output_tsv(const compare_ctx *cx, const int *ran,
+                             const ql_layer *L, long line, size_t o,
+                             const output_facts *f);
+static void print_probe(const ql_probe *p);
+
+static int compare_one(ql_reader *r, const void *ctx)
+{
+    const compare_ctx *cx = ctx;
+    ql_layer L;
+    int t = ql_read_layer(r, &L);
+    if (t <= 0)
+        return t;
+    size_t n = L.m * L.n, nc = cx->n;
+    uint8_t *buf = malloc(2 * nc * n), *codes[MAX_CANDIDATES],
+            *nobias[MAX_CANDIDATES];
+    int ran[MAX_CANDIDATES];
+    const char *why[MAX_CANDIDATES];
+    if (!buf) {
+        ql_layer_free(&L);
+        snprintf(r->err, sizeof r->err, "%s:%ld: out of memory", r->name,
+                 r->start_line);
+        return -1;
+    }
+    ql_layer nb = L;
+    nb.bias = NULL;
+    for (size_t e = 0; e < nc; e++) {
+        codes[e] = buf + 2 * e * n;
+        nobias[e] = codes[e] + n;
+        why[e] = cand_refuses(&cx->c[e], &L);
+        ran[e] = why[e] == NULL;
+        if (ran[e]) {
+            cand_run(&cx->c[e], &L, codes[e]);
+            cand_run(&cx->c[e], &nb, nobias[e]);
+        }
+    }
+    ++*cx->layers;
+    if (cx->tsv)
+        print_layer_tsv(cx, &L, r->start_line, ran, why, codes, nobias);
+    else
+        print_layer_text(cx, &L, r->start_line, ran, why, codes, nobias);
+    free(buf);
+    ql_layer_free(&L);
+    return 1;
+}
+
+static int output_differs(size_t nc, const int *ran,
+                          uint8_t *const *codes, size_t o)
+{
+    int first = -1;
+    for (size_t e = 0; e < nc; e++)
+        if (ran[e]) {
+            if (first < 0)
+                first = codes[e][o];
+            else if (codes[e][o] != first)
+                return 1;
+        }
+    return 0;
+}
+
+static void print_layer_text(const compare_ctx *cx, const ql_layer *L,
+                             long line, const int *ran,
+                             const char *const *why, uint8_t *const *codes,
+                             uint8_t *const *nobias)
+{
+    size_t n = L->m * L->n, nc = cx->n, differ = 0;
+    for (size_t o = 0; o < n; o++)
+        differ += output_differs(nc, ran, codes, o);
+    printf("layer %zu (line %ld): %zu of %zu outputs differ\n",
+           *cx->layers, line, differ, n);
+    for (size_t e = 0; e < nc; e++) {
+        int leader = ran[e];
+        for (size_t g = 0; g < e && leader; g++)
+            leader = !(ran[g] && memcmp(codes[g], codes[e], n) == 0);
+        if (!leader)
+            continue;
+        printf("  agree:");
+        for (size_t g = e; g < nc; g++)
+            if (ran[g] && memcmp(codes[g], codes[e], n) == 0)
+                printf(" %s", cx->c[g].name);
+        putchar('\n');
+    }
+    for (size_t e = 0; e < nc; e++)
+        if (!ran[e])
+            printf("  refused: %s: %s\n", cx->c[e].name, why[e]);
+    for (size_t o = 0; o < n; o++)
+        if (output_differs(nc, ran, codes, o)) {
+            output_facts f;
+            collect_facts(cx->c, nc, ran, (const uint8_t *const *)codes,
+                          (const uint8_t *const *)nobias, L, o, &f);
+            print_output_text(cx, ran, L, o, &f);
+        }
+}
+
+static void print_output_text(const compare_ctx *cx, const int *ran,
+                              const ql_layer *L, size_t o,
+                              const output_facts *f)
+{
+    printf("  output %zu (row %zu, column %zu): cause %s\n", o, o / L->n,
+           o % L->n, cause_of(f, L));
+    printf("    exact accumulator %lld; saturating pairs %zu; clamped %s; "
+           "conversion overflow %s\n", (long long)f->acc, f->pairs,
+           f->clamp ? "yes" : "no", f->overflow ? "yes" : "no");
+    for (size_t e = 0, k = 0; e < cx->n; e++) {
+        if (!ran[e])
+            continue;
+        const ql_probe *p = &f->p[k];
+        printf("    %-12s %3d", cx->c[e].name, f->code[k++]);
+        if (p->known)
+            print_probe(p);
+        putchar('\n');
+    }
+}
+
+static void print_probe(const ql_probe *p)
+{
+    double tie = ulps_to_tie(p->value);
+    printf("  accumulator %lld  rounds %.9g%s", (long long)p->acc,
+           p->value, p->zy_first ? "" : " (then + Z_y)");
+    if (isnan(tie))
+        printf("  (no ties this far out)");
+    else
+        printf("  %.1f ulps from a tie", tie);
+}
+
+static void print_layer_tsv(const compare_ctx *cx, const ql_layer *L,
+                            long line, const int *ran,
+                            const char *const *why, uint8_t *const *codes,
+                            uint8_t *const *nobias)
+{
+    size_t n = L->m * L->n, differ = 0;
+    if (*cx->layers == 1)
+        printf("layer\tline\toutput\trow\tcolumn\tengine\tcode\taccumulator"
+               "\tvalue\ttie_ulps\texact_accumulator\tsaturating_pairs"
+               "\tclamped\toverflow\tcause\n");
+    for (size_t e = 0; e < cx->n; e++)
+        if (!ran[e])
+            printf("%zu\t%ld\t-\t-\t-\t%s\trefused\t-\t-\t-\t-\t-\t-\t-\t%s\n",
+                   *cx->layers, line, cx->c[e].name, why[e]);
+    for (size_t o = 0; o < n; o++)
+        if (output_differs(cx->n, ran, codes, o)) {
+            output_facts f;
+            collect_facts(cx->c, cx->n, ran, (const uint8_t *const *)codes,
+                          (const uint8_t *const *)nobias, L, o, &f);
+            print_output_tsv(cx, ran, L, line, o, &f);
+            differ++;
+        }
+    if (differ == 0)
+        printf("%zu\t%ld\t-\t-\t-\t-\tagree\t-\t-\t-\t-\t-\t-\t-\t-\n",
+               *cx->layers, line);
+}
+
+static void print_output_tsv(const compare_ctx *cx, const int *ran,
+                             const ql_layer *L, long line, size_t o,
+                             const output_facts *f)
+{
+    const char *cause = cause_of(f, L);
+    for (size_t e = 0, k = 0; e < cx->n; e++) {
+        if (!ran[e])
+            continue;
+        const ql_probe *p = &f->p[k];
+        double tie = p->known ? ulps_to_tie(p->value) : NAN;
+        printf("%zu\t%ld\t%zu\t%zu\t%zu\t%s\t%d\t", *cx->layers, line, o,
+               o / L->n, o % L->n, cx->c[e].name, f->code[k++]);
+        if (p->known)
+            printf("%lld\t%.9g\t", (long long)p->acc, p->value);
+        else
+            printf("-\t-\t");
+        printf(isnan(tie) ? "-" : "%.1f", tie);
+        printf("\t%lld\t%zu\t%s\t%s\t%s\n", (long long)f->acc, f->pairs,
+               f->clamp ? "yes" : "no", f->overflow ? "yes" : "no", cause);
+    }
+}
+
+static int compare_add(const command *c, compare_ctx *cx, const char *name,
+                       size_t len)
+{
+    char buf[QL_MAX_TOKEN + 1];
+    if (len == 0 || len > QL_MAX_TOKEN)
+        return bad_usage(c, "an empty or overlong engine name in "
+                         "'--engines'");
+    memcpy(buf, name, len);
+    buf[len] = '\0';
+    const ql_engine *e = ql_find_engine(buf);
+    if (!e && strcmp(buf, "question") != 0)
+        return bad_usage(c, "unknown engine '%s'", buf);
+    if (cx->n == MAX_CANDIDATES)
+        return bad_usage(c, "more than %d engines", MAX_CANDIDATES);
+    cx->c[cx->n].engine = e;
+    cx->c[cx->n].name = e ? e->name : "question";
+    cx->n++;
+    return 0;
+}
+
+static int compare_engines(const command *c, compare_ctx *cx,
+                           const char *list)
+{
+    for (;;) {
+        const char *comma = strchr(list, ',');
+        size_t len = comma ? (size_t)(comma - list) : strlen(list);
+        int t = compare_add(c, cx, list, len);
+        if (t || !comma)
+            return t;
+        list = comma + 1;
+    }
+}
+
+static int cmd_compare(const command *c, int argc, char **argv)
+{
+    static compare_ctx cx;
+    static size_t layers;
+    const char *path = NULL, *list = NULL, *format = "text";
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        if ((strcmp(a, "--engines") == 0 || strcmp(a, "--format") == 0)
+            && i + 1 == argc)
+            return bad_usage(c, "option '%s' needs a value", a);
+        if (strcmp(a, "--engines") == 0)
+            list = argv[++i];
+        else if (strncmp(a, "--engines=", 10) == 0)
+            list = a + 10;
+        else if (strcmp(a, "--format") == 0)
+            format = argv[++i];
+        else if (strncmp(a, "--format=", 9) == 0)
+            format = a + 9;
+        else if (is_option(a))
+            return bad_usage(c, "unknown option '%s'", a);
+        else if (path)
+            return bad_usage(c, "too many arguments ('%s' is one too many)", a);
+        else
+            path = a;
+    }
+    if (strcmp(format, "text") != 0 && strcmp(format, "tsv") != 0)
+        return bad_usage(c, "unknown format '%s' (text or tsv)", format);
+    cx.n = 0;
+    cx.tsv = strcmp(format, "tsv") == 0;
+    cx.layers = &layers;
+    if (list) {
+        int t = compare_engines(c, &cx, list);
+        if (t)
+            return t;
+    } else {
+        size_t ne;
+        const ql_engine *e = ql_engines(&ne);
+        for (size_t k = 0; k < ne && k < MAX_CANDIDATES; k++) {
+            cx.c[cx.n].engine = &e[k];
+            cx.c[cx.n++].name = e[k].name;
+        }
+    }
+    return run_items(path, "layer", compare_one, &cx);
+}
+
+static void compare_details(FILE *f)
+{
+    fputs("Runs every engine (or those of --engines, comma-separated;\n"
+          "'question' is the forum question's function) on each layer of\n"
+          "FILE and prints which engines agree and, for every output where\n"
+          "they differ: the exact accumulator, each engine's accumulator\n"
+          "and the number it rounds with its distance to a tie in float32\n"
+          "ulps, saturating int16 pairs, clamping, conversion overflow, and\n"
+          "a cause: zero-point, overflow, pairs, bias, clamp or tie.\n"
+          "Engines that refuse a layer are listed with their reason.\n"
+          "--format tsv prints tab-separated rows with a header.\n", f);
 }
 
 static void print_pair(const char *label, const double *y)
@@ -431,6 +862,9 @@ static const command commands[] = {
      cmd_quantize, quantize_details},
     {"cpu", "[--flags LIST]", "which oneDNN this CPU runs, and its corpora",
      cmd_cpu, cpu_details},
+    {"compare", "[--engines A,B,..] [--format tsv] [FILE]",
+     "which engines agree on each layer, and why not", cmd_compare,
+     compare_details},
     {"help", "[COMMAND]", "this list, or one command's help", cmd_help,
      NULL},
 };

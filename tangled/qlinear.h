@@ -57,6 +57,14 @@ typedef struct {
     char        err[QL_MAX_TOKEN + 160];
 } ql_reader;
 typedef struct {
+    int     known;     /* 0: this engine has no probe */
+    int64_t acc;       /* its integer accumulator, without the bias */
+    double  value;     /* the number it rounds (a float32, except exact) */
+    int     pairs;     /* 1 if it sums u8*s8 pairs saturated to int16 */
+    int     cvt;       /* 1 if it converts with cvtps2dq, then adds Z_y */
+    int     zy_first;  /* 1 if value already includes Z_y */
+} ql_probe;
+typedef struct {
     size_t layers, outputs;          /* how many were compared */
     size_t bad_layers, bad_outputs;  /* how many differ */
     size_t skipped;                  /* layers left out */
@@ -131,6 +139,8 @@ int ql_read_observation_rows(ql_reader *r, ql_scheme *sc, size_t *rows,
                              float **v, size_t *n);
 int ql_read_quantize(ql_reader *r, ql_dtype *t, ql_qparams *p, float **v,
                      size_t *n);
+int ql_engine_probe(const ql_engine *e, const ql_layer *L, size_t i,
+                    size_t j, ql_probe *p);
 int ql_read_outputs(ql_reader *r, size_t n, uint8_t *y);
 int ql_compare_corpus(const char *layers, const char *expected,
                       ql_run_fn run, unsigned flags, ql_corpus_stats *st);

@@ -84,6 +84,15 @@ static int layer_text_reads(const char *text)
     return t;
 }
 
+static uint8_t round_probe(const ql_probe *p, int32_t zy)
+{
+    if (p->cvt)
+        return ql_requantize_x86((float)p->value, zy);
+    float d = (float)p->value;
+    d = d < 0.0f ? 0.0f : d > 255.0f ? 255.0f : d;
+    return (uint8_t)ql_round_half_even(d);
+}
+
 #ifndef QL_TEST_DATA
 #define QL_TEST_DATA "tests/data"
 #endif
@@ -1123,6 +1132,50 @@ START_TEST(test_read_range_bounds)
 }
 END_TEST
 
+static const char *probe_corpus[] = {
+    "qnnpack/ties", "qnnpack/extremes", "qnnpack/perchannel",
+    "onednn/perchannel",
+};
+
+START_TEST(test_probes_reproduce_engines)
+{
+    static const char *names[] = { "qnnpack", "fbgemm", "fbgemm-avx2",
+                                   "onednn", "onednn-avx2" };
+    char path[1024];
+    const char *dir = getenv("QL_TEST_DATA");
+    snprintf(path, sizeof path, "%s/%s-layers.txt", dir ? dir : QL_TEST_DATA,
+             probe_corpus[_i]);
+    FILE *f = fopen(path, "r");
+    ql_reader r;
+    ql_layer L;
+    size_t checked = 0, bad = 0;
+    ck_assert_msg(f != NULL, "cannot open %s", path);
+    ql_reader_init(&r, f, path);
+    while (ql_read_layer(&r, &L) > 0) {
+        uint8_t *y = malloc(L.m * L.n);
+        ck_assert_ptr_nonnull(y);
+        for (size_t e = 0; e < sizeof names / sizeof names[0]; e++) {
+            const ql_engine *en = ql_find_engine(names[e]);
+            if (en->refuses && en->refuses(&L))
+                continue;
+            en->run(&L, y);
+            for (size_t o = 0; o < L.m * L.n; o++) {
+                ql_probe p;
+                ck_assert(ql_engine_probe(en, &L, o / L.n, o % L.n, &p));
+                bad += round_probe(&p, L.y_q.zero_point) != y[o];
+                checked++;
+            }
+        }
+        free(y);
+        ql_layer_free(&L);
+    }
+    fclose(f);
+    ck_assert_msg(r.err[0] == '\0', "%s", r.err);
+    ck_assert_msg(bad == 0, "%zu of %zu outputs differ", bad, checked);
+    ck_assert_uint_gt(checked, 1000);
+}
+END_TEST
+
 #define QL_TEST_TIMEOUT 20
 static const char *case_names[128];
 static size_t n_cases;
@@ -1248,6 +1301,11 @@ static Suite *qlinear_suite(void)
     suite_add_tcase(s, tc);
     tc = tcase_create("reader bounds");
     tcase_add_test(tc, test_read_range_bounds);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("engine probes");
+    tcase_add_loop_test(tc, test_probes_reproduce_engines, 0,
+                        sizeof probe_corpus / sizeof probe_corpus[0]);
+    tcase_set_timeout(tc, 120);
     suite_add_tcase(s, tc);
     return s;
 }
