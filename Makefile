@@ -41,6 +41,13 @@ COMMITTED := tangled/qlinear.h $(LIB:%=tangled/%) tangled/main.c \
              tangled/bookdata.c tests/check-qlinear.c tests/fuzz-qlinear.c \
              tests/install-example.c tangled/bench.c \
              tangled/bench-xnnpack.c tangled/bench-torch.py
+# Workshop exercises: the book holds each starting file (root
+# exercises/NN-name.c, committed as tests/exercises/NN-name.c, which the
+# learner edits), its solution (root solutions/NN-name.c) and the test
+# program check-exercise.c.
+EXERCISES := $(shell sed -n 's|^<<exercises/\(.*\.c\)>>=$$|\1|p' qlinear.nw)
+ROOTS += check-exercise.c $(EXERCISES:%=exercises/%) \
+         $(EXERCISES:%=solutions/%)
 DATA := tests/data
 CORPUS := $(shell find $(DATA) -name "*.txt" 2>/dev/null)
 
@@ -66,6 +73,9 @@ help:
 	@echo "make check-help      every .PHONY target has a line in 'make help'"
 	@echo "make tangle      copy the freshly tangled C into tangled/ and tests/ (commit them)"
 	@echo "make check-tangled   fail if tangled/ and tests/ differ from what qlinear.nw tangles to (CI; make check only warns)"
+	@echo "make exercises   the workshop exercises in tests/exercises: solved or to do (a status, always succeeds)"
+	@echo "make exercise N=3    build and run exercise 3's test with every message"
+	@echo "make check-exercises every starting file fails its test, every solution passes"
 	@echo "make demo        run 'build/qlinear forum'"
 	@echo "make golden      regenerate tests/data with real PyTorch, XNNPACK and gemmlowp (installs them)"
 	@echo "make crosscheck  fresh corpora from real PyTorch, XNNPACK and gemmlowp (new seed, or SEED=n), then all tests"
@@ -367,6 +377,41 @@ check-bench-smoke: build/bench
 	  | grep -c '^bench 3 37 19 '); test $$n -ge 8 \
 	  && echo "check-bench-smoke: $$n bench lines for 3x37x19"
 
+# --- workshop exercises ------------------------------------------------
+# build/ex/learner/NN-name tests the learner's file, build/ex/start/ and
+# build/ex/solution/ the book's starting file and solution.  The test
+# program is compiled with QL_EXERCISE=NN (leading zero dropped).
+ex_number = $(patsubst 0%,%,$(firstword $(subst -, ,$(notdir $(1)))))
+EX_LINK = mkdir -p $(@D) && $(CC) $(QL_CFLAGS) -I$(SRC) \
+  -DQL_EXERCISE=$(call ex_number,$*) \
+  -DQL_TEST_DATA='"$(CURDIR)/$(DATA)"' $$(pkg-config --cflags check) \
+  -o $@ $(SRC)/check-exercise.c $< $(LIBOBJ) \
+  $$(pkg-config --libs check) $(LDLIBS)
+build/ex/learner/%: tests/exercises/%.c $(SRC)/check-exercise.c $(LIBOBJ)
+	@$(EX_LINK)
+build/ex/start/%: $(SRC)/exercises/%.c $(SRC)/check-exercise.c $(LIBOBJ)
+	@$(EX_LINK)
+build/ex/solution/%: $(SRC)/solutions/%.c $(SRC)/check-exercise.c $(LIBOBJ)
+	@$(EX_LINK)
+.PHONY: exercises exercise check-exercises
+exercises: $(SRC)/.stamp $(LIBOBJ)
+	@tests/exercises.sh status $(EXERCISES:.c=)
+exercise: $(SRC)/.stamp $(LIBOBJ)
+	@tests/exercises.sh run "$(N)" $(EXERCISES:.c=)
+# Each starting file must fail its test and each solution pass it.
+check: check-exercises
+check-exercises: $(EXERCISES:%.c=build/ex/start/%) \
+                 $(EXERCISES:%.c=build/ex/solution/%)
+	@for e in $(EXERCISES:.c=); do \
+	  ! build/ex/start/$$e > build/ex/start/$$e.log 2>&1 || { \
+	    echo "check-exercises: the starting file of $$e passes"; exit 1; }; \
+	  build/ex/solution/$$e > build/ex/solution/$$e.log 2>&1 || { \
+	    cat build/ex/solution/$$e.log; \
+	    echo "check-exercises: the solution of $$e fails"; exit 1; }; \
+	done; \
+	echo "check-exercises: $(words $(EXERCISES)) starting files fail" \
+	  "their tests, $(words $(EXERCISES)) solutions pass"
+
 # --- checks ------------------------------------------------------------
 # The Check suite runs last, so its summary is the last line printed.
 # After an edit of qlinear.nw the committed copies lag behind: `make
@@ -411,6 +456,11 @@ check-tangled: $(SRC)/.stamp
 	    echo "$(if $(TANGLED_WARN),warning: )$$f differs from what" \
 	         "$(NW) tangles to; run 'make tangle'"; }; \
 	done; \
+	$(if $(TANGLED_WARN),,for e in $(EXERCISES); do \
+	  cmp -s tests/exercises/$$e $(PLAIN)/exercises/$$e || { bad=1; \
+	    echo "tests/exercises/$$e differs from the starting file in" \
+	         "$(NW): copy $(PLAIN)/exercises/$$e"; }; \
+	done;) \
 	if [ $$bad = 0 ]; then \
 	  echo "check-tangled: the committed C is what $(NW) tangles to"; \
 	else $(if $(TANGLED_WARN),true,exit 1); fi
