@@ -29,7 +29,7 @@ QL_CFLAGS := -std=c11 -Wall -Wextra -Wpedantic -Werror \
 LDLIBS := -lm
 
 # Root chunks of qlinear.nw and where their committed copies live.
-FIGS := pipeline grid error algebra tie pairs disagree
+FIGS := pipeline grid error algebra tie pairs disagree speed
 # The library, one file per concern: the arithmetic, the engines, the
 # exact reference, the readers, the forum's functions, the fast kernels.
 LIB := qlinear.c engines.c exact.c reader.c forum.c kernels.c
@@ -205,7 +205,14 @@ check-install: build/qlinear $(SRC)/install-example.c
 
 # --- the book ----------------------------------------------------------
 GEN := build/gen/numbers.tex build/gen/interface.tex build/gen/fma.tex \
-       build/gen/cpu.tex
+       build/gen/cpu.tex build/gen/bench.tex
+# The speeds the book shows: committed `make bench` results, named for
+# the CPU they were measured on (section "Making it fast").
+BENCH_RESULTS := tests/bench/amd-epyc-avx512vnni.txt
+build/gen/bench.tex build/gen/bench-table.tex build/gen/bench.dat: $(BENCH_RESULTS) tests/bench-book.awk
+	mkdir -p build/gen
+	awk -v out=build/gen/bench -f tests/bench-book.awk $(BENCH_RESULTS)
+figures/speed.pdf figures/speed.svg: build/gen/bench.dat
 build/gen/numbers.tex: build/bookdata $(CORPUS)
 	mkdir -p build/gen
 	build/bookdata $(DATA) build/gen
@@ -351,7 +358,10 @@ check-html: docs/qlinear.html build/npm/node_modules/playwright-core
 # libxnnpack-dev) and PyTorch's oneDNN and QNNPACK, in one run.  The
 # results go to build/bench.txt; commit a copy under tests/bench/ (named
 # for the CPU) to put them in the book.
+# The drivers take turns shape by shape, BENCH_ROUNDS times, so that a
+# busy moment of the machine hurts all of them alike.
 BENCH_SHAPES ?= 1x1024x1024 64x1024x1024 256x1024x1024
+BENCH_ROUNDS ?= 3
 BENCH_DEBS := libxnnpack-dev libpthreadpool-dev python3-torch
 $(B)/bench: $(SRC)/bench.c $(LIBOBJ)
 	$(CC) $(QL_CFLAGS) -o $@ $< $(LIBOBJ) $(LDLIBS)
@@ -364,9 +374,12 @@ bench: build/bench build/bench-xnnpack
 	    | grep -E '^(sse4_2|avx|avx2|fma|avx512f|avx512bw|avx512_vnni|avx_vnni|amx_int8)$$' \
 	    | tr '\n' ' ')"; \
 	  echo "# date: $$(date -u +%Y-%m-%d), gcc $$($(CC) -dumpversion), single thread"; \
-	  build/bench $(BENCH_SHAPES); \
-	  build/bench-xnnpack $(BENCH_SHAPES); \
-	  OMP_NUM_THREADS=1 /usr/bin/python3 $(SRC)/bench-torch.py $(BENCH_SHAPES); \
+	  for r in $$(seq $(BENCH_ROUNDS)); do for s in $(BENCH_SHAPES); do \
+	    echo "# round $$r"; \
+	    build/bench $$s; \
+	    build/bench-xnnpack $$s; \
+	    OMP_NUM_THREADS=1 /usr/bin/python3 $(SRC)/bench-torch.py $$s; \
+	  done; done; \
 	} > build/bench.txt
 	awk -f tests/bench-ratios.awk build/bench.txt | tee -a build/bench.txt
 	grep -v '^#' build/bench.txt
