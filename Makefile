@@ -16,7 +16,8 @@ DEBS := make gcc binutils noweb pandoc check pkg-config gnuplot-nox poppler-util
 GOLDEN_DEBS := python3-torch python3-numpy
 # ... and the real libraries that the engines of issue 11 are checked
 # against (`make golden`, `make crosscheck`; not needed by `make check`).
-ENGINE_DEBS := libxnnpack-dev libgemmlowp-dev g++
+ENGINE_DEBS := libxnnpack-dev libgemmlowp-dev g++ qemu-user \
+               $(if $(shell command -v node),,nodejs npm)
 # ... and for the checks beyond `make check`:
 HARD_DEBS := clang libclang-rt-14-dev valgrind
 HTML_DEBS := chromium $(if $(shell command -v node),,nodejs npm)
@@ -77,8 +78,8 @@ help:
 	@echo "make exercise N=3    build and run exercise 3's test with every message"
 	@echo "make check-exercises every starting file fails its test, every solution passes"
 	@echo "make demo        run 'build/qlinear forum'"
-	@echo "make golden      regenerate tests/data with real PyTorch, XNNPACK and gemmlowp (installs them)"
-	@echo "make crosscheck  fresh corpora from real PyTorch, XNNPACK and gemmlowp (new seed, or SEED=n), then all tests"
+	@echo "make golden      regenerate tests/data with real PyTorch, XNNPACK, gemmlowp and ONNX Runtime (installs them)"
+	@echo "make crosscheck  fresh corpora from real PyTorch, XNNPACK, gemmlowp, ONNX Runtime (new seed, or SEED=n), then all tests"
 	@echo "make drivers     build the programs that run layer files through real libraries"
 	@echo "make check-html  open the HTML in headless chromium and check images, links, MathML"
 	@echo "make check-sanitize  all tests under ASan+UBSan, with gcc and with clang"
@@ -516,7 +517,9 @@ golden: build/qlinear
 
 # Small programs that run a layer file through a real library
 # (tests/drivers/), for `make golden` and `make crosscheck`.
-DRIVERS := build/drivers/xnnpack build/drivers/gemmlowp
+DRIVERS := build/drivers/xnnpack build/drivers/gemmlowp \
+           build/ort/node_modules/onnxruntime-node
+ORT := onnxruntime-node@1.30.0
 .PHONY: drivers
 drivers: $(DRIVERS)
 build/drivers/xnnpack: tests/drivers/xnnpack.c $(LIBOBJ)
@@ -527,6 +530,12 @@ build/drivers/gemmlowp: tests/drivers/gemmlowp.cc $(LIBOBJ)
 	mkdir -p build/drivers
 	g++ -std=c++17 -msse4.2 -Wall -Wextra -Werror -ffp-contract=off $(OPT) \
 	  -I$(SRC) -o $@ $< $(LIBOBJ) -lpthread
+# ONNX Runtime's CPU binaries ship inside the npm package; its install
+# script only fetches GPU extras, so it is skipped.
+build/ort/node_modules/onnxruntime-node:
+	mkdir -p build/ort
+	npm install --silent --no-save --no-audit --no-fund --ignore-scripts \
+	  --prefix build/ort $(ORT)
 
 # Fresh corpora from the PyTorch on this machine, with a new seed (or
 # SEED=n), then the whole suite against them.  oneDNN's answers are made
@@ -546,7 +555,9 @@ crosscheck: build/check-qlinear build/qlinear
 	/usr/bin/python3 tests/golden-perchannel.py --seed $$seed \
 	  --onednn "$$isas" build/crosscheck; \
 	cp -r $(DATA)/fbgemm build/crosscheck/; \
-	tests/drivers/golden.sh build/crosscheck build/drivers $$seed; \
+	tests/drivers/golden.sh build/crosscheck build/drivers $$seed \
+	  | tee build/crosscheck/engines.log; \
+	export "$$(grep '^QL_ORT_ISAS=' build/crosscheck/engines.log)"; \
 	QL_ONEDNN_ISAS="$$(echo $$isas | sed 's/:[A-Z0-9_]*//g')" \
 	QL_TEST_DATA=$(CURDIR)/build/crosscheck build/check-qlinear
 

@@ -187,6 +187,40 @@ static void run_gemmlowp(const ql_layer *L, uint8_t *y)
         }
 }
 
+static const char *onnxruntime_refuses(const ql_layer *L)
+{
+    return L->bias ? "QLinearMatMul has no bias input" : NULL;
+}
+
+static void onnxruntime_requantize(const ql_layer *L, uint8_t *y,
+                                   int32_t (*acc)(const ql_layer *,
+                                                  size_t, size_t))
+{
+    float zy = (float)L->y_q.zero_point;
+    for (size_t j = 0; j < L->n; j++) {
+        float mult = ql_multiplier_fbgemm(L->x_q.scale,
+                                          ql_weight_q(L, j).scale,
+                                          L->y_q.scale);
+        for (size_t i = 0; i < L->m; i++) {
+            float v = (float)acc(L, i, j) * mult;
+            v = v > -zy ? v : -zy;                        /* max_ps */
+            v = v < 255.0f - zy ? v : 255.0f - zy;        /* min_ps */
+            y[i * L->n + j] =
+                (uint8_t)(ql_cvt_f32_i32(v) + L->y_q.zero_point);
+        }
+    }
+}
+
+static void run_onnxruntime(const ql_layer *L, uint8_t *y)
+{
+    onnxruntime_requantize(L, y, acc_int32);
+}
+
+static void run_onnxruntime_avx2(const ql_layer *L, uint8_t *y)
+{
+    onnxruntime_requantize(L, y, ql_acc_pairs16);
+}
+
 static void probe_qnnpack(const ql_layer *L, size_t i, size_t j,
                           ql_probe *p)
 {
@@ -298,6 +332,10 @@ static const ql_engine engine_table[] = {
       "clamp before cvtps2dq", run_xnnpack, xnnpack_refuses },
     { "gemmlowp", "gemmlowp (SSE4) as TFLite drives it: Q31 multiplier, two "
       "integer roundings", run_gemmlowp, gemmlowp_refuses },
+    { "onnxruntime", "ONNX Runtime 1.30 QLinearMatMul, VNNI/AMX: exact int32, "
+      "clamp in float", run_onnxruntime, onnxruntime_refuses },
+    { "onnxruntime-avx2", "ONNX Runtime 1.30 on AVX2: u8*s8 pairs saturate "
+      "to int16", run_onnxruntime_avx2, onnxruntime_refuses },
 };
 
 const ql_engine *ql_engines(size_t *count)

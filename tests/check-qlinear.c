@@ -56,6 +56,18 @@ static int onednn_corpus_skipped(const char *engine, const char *isa,
     return 1;
 }
 
+static int ort_corpus_skipped(const char *engine, const char *isa,
+                              const char *expected)
+{
+    const char *made = getenv("QL_ORT_ISAS");
+    if (!made || strncmp(engine, "onnxruntime", 11) != 0
+        || ql_cpu_has(made, isa))
+        return 0;
+    fprintf(stderr, "ground truth: no %s corpus made; %s skipped\n", isa,
+            expected);
+    return 1;
+}
+
 static void read_layer_text(const char *text, ql_layer *L)
 {
     FILE *f = tmpfile();
@@ -673,12 +685,37 @@ static const struct {
     { "gemmlowp", "gemmlowp/ties-layers.txt", "gemmlowp/ties-expected.txt", 300, "" },
     { "gemmlowp", "gemmlowp/extremes-layers.txt",
       "gemmlowp/extremes-expected.txt", 140, "" },
+    { "onnxruntime", "onnxruntime/observed-layers.txt",
+      "onnxruntime/observed-vnni-expected.txt", 200, "vnni" },
+    { "onnxruntime", "onnxruntime/ties-layers.txt",
+      "onnxruntime/ties-vnni-expected.txt", 300, "vnni" },
+    { "onnxruntime", "onnxruntime/extremes-layers.txt",
+      "onnxruntime/extremes-vnni-expected.txt", 140, "vnni" },
+    { "onnxruntime", "fbgemm/mixed-layers.txt",
+      "onnxruntime/fbgemm-mixed-vnni-expected.txt", 500, "vnni" },
+    { "onnxruntime", "fbgemm/observed-layers.txt",
+      "onnxruntime/fbgemm-observed-vnni-expected.txt", 200, "vnni" },
+    { "onnxruntime", "qnnpack/perchannel-layers.txt",
+      "onnxruntime/qnnpack-perchannel-vnni-expected.txt", 100, "vnni" },
+    { "onnxruntime-avx2", "onnxruntime/observed-layers.txt",
+      "onnxruntime/observed-avx2-expected.txt", 200, "avx2" },
+    { "onnxruntime-avx2", "onnxruntime/ties-layers.txt",
+      "onnxruntime/ties-avx2-expected.txt", 300, "avx2" },
+    { "onnxruntime-avx2", "onnxruntime/extremes-layers.txt",
+      "onnxruntime/extremes-avx2-expected.txt", 140, "avx2" },
+    { "onnxruntime-avx2", "fbgemm/mixed-layers.txt",
+      "onnxruntime/fbgemm-mixed-avx2-expected.txt", 500, "avx2" },
+    { "onnxruntime-avx2", "fbgemm/observed-layers.txt",
+      "onnxruntime/fbgemm-observed-avx2-expected.txt", 200, "avx2" },
+    { "onnxruntime-avx2", "qnnpack/perchannel-layers.txt",
+      "onnxruntime/qnnpack-perchannel-avx2-expected.txt", 100, "avx2" },
 };
 
 START_TEST(test_engine_matches_ground_truth)
 {
     const char *name = truth[_i].engine;
-    if (onednn_corpus_skipped(name, truth[_i].isa, truth[_i].expected))
+    if (onednn_corpus_skipped(name, truth[_i].isa, truth[_i].expected)
+        || ort_corpus_skipped(name, truth[_i].isa, truth[_i].expected))
         return;
     corpus_stats st = compare_engine(truth[_i].layers, truth[_i].expected,
                                      ql_find_engine(name));

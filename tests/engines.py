@@ -26,7 +26,8 @@ from golden import extreme_layer as golden_extreme_layer  # noqa: E402
 # ------------------------------------------------- each engine's scaled value
 
 def fp32_divide(sx, sw, sy):
-    """fl(fl(sx*sw)/sy): XNNPACK's multiplier (FBGEMM's order)."""
+    """fl(fl(sx*sw)/sy): XNNPACK's and ONNX Runtime's multiplier
+    (FBGEMM's order)."""
     return f32(f32(f32(sx) * f32(sw)) / f32(sy))
 
 
@@ -136,6 +137,9 @@ def corpora(engine, rng):
     if engine == "xnnpack":
         ties = [near_tie_layer(rng, i % 2 == 0, fp32_divide) for i in range(300)]
         limits = (2.0 ** -32, 256.0)
+    elif engine == "onnxruntime":
+        ties = [near_tie_layer(rng, i % 2 == 0, fp32_divide) for i in range(300)]
+        limits = (2.0 ** -40, 2.0 ** 24)
     elif engine == "gemmlowp":
         ties = [gemmlowp_tie(rng, i % 3) for i in range(300)]
         limits = (2.0 ** -32, 2.0 ** 30)
