@@ -1,6 +1,6 @@
-/* Exercise 11: explain a disagreement.
+/* Exercise 12: explain a disagreement.
    The statement is in the book, section "Workshop exercises".
-   Run its test with: make exercise N=11
+   Run its test with: make exercise N=12
    Causes: 1 a zero point subtracted from the wrong operand
            2 the multiplier formed in another order of operations
            3 a value near a tie k + 1/2 rounded from float32 or exactly
@@ -11,8 +11,8 @@
 /* TODO: fill in what you find. */
 /* Hint: qlinear eval prints one line per layer; the layer format is in
    the book's appendix "Reading layers". */
-const int ex11_layer = 0;        /* 1 for the first layer of the file */
-const int ex11_qnnpack = -1;     /* the qnnpack engine's output */
-const int ex11_exact = -1;       /* the exact engine's output */
-const long ex11_accumulator = 0; /* sum (x - Z_x)(w - Z_w) */
-const int ex11_cause = 0;        /* 1 to 5, from the list above */
+const int ex12_layer = 0;        /* 1 for the first layer of the file */
+const int ex12_qnnpack = -1;     /* the qnnpack engine's output */
+const int ex12_exact = -1;       /* the exact engine's output */
+const long ex12_accumulator = 0; /* sum (x - Z_x)(w - Z_w) */
+const int ex12_cause = 0;        /* 1 to 5, from the list above */
