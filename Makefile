@@ -36,12 +36,13 @@ FIGS := pipeline grid error algebra tie pairs disagree speed
 LIB := qlinear.c engines.c exact.c reader.c forum.c kernels.c
 ROOTS := qlinear.h $(LIB) main.c bookdata.c check-qlinear.c \
          fuzz-qlinear.c install-example.c $(FIGS:%=%.gp) \
-         bench.c bench-xnnpack.c bench-torch.py
+         bench.c bench-xnnpack.c bench-torch.py from-torch.py
 SRC := build/src
 COMMITTED := tangled/qlinear.h $(LIB:%=tangled/%) tangled/main.c \
              tangled/bookdata.c tests/check-qlinear.c tests/fuzz-qlinear.c \
              tests/install-example.c tangled/bench.c \
-             tangled/bench-xnnpack.c tangled/bench-torch.py
+             tangled/bench-xnnpack.c tangled/bench-torch.py \
+             tangled/from-torch.py
 # Workshop exercises: the book holds each starting file (root
 # exercises/NN-name.c, committed as tests/exercises/NN-name.c, which the
 # learner edits), its solution (root solutions/NN-name.c) and the test
@@ -53,7 +54,7 @@ DATA := tests/data
 CORPUS := $(shell find $(DATA) -name "*.txt" 2>/dev/null)
 
 .PHONY: all help deps tangle demo check check-suite check-tangled \
-        check-bad-inputs check-cli check-compare check-sanitize check-valgrind check-matrix fuzz \
+        check-bad-inputs check-cli check-compare check-torch check-sanitize check-valgrind check-matrix fuzz \
         check-roots check-docs golden crosscheck check-html clean
 FIGURES := $(FIGS:%=figures/%.pdf) $(FIGS:%=figures/%.svg)
 all: build/qlinear build/check-qlinear $(FIGURES) docs/qlinear.pdf \
@@ -71,6 +72,7 @@ help:
 	@echo "make check-bad-inputs  the catalogue of bad inputs and command lines"
 	@echo "make check-cli       the command's contract on good input, and its help"
 	@echo "make check-compare   'qlinear compare' names the right cause on one layer per cause"
+	@echo "make check-torch     random models quantized by PyTorch, exported by from-torch.py, reproduced by qlinear (installs python3-torch)"
 	@echo "make check-help      every .PHONY target has a line in 'make help'"
 	@echo "make tangle      copy the freshly tangled C into tangled/ and tests/ (commit them)"
 	@echo "make check-tangled   fail if tangled/ and tests/ differ from what qlinear.nw tangles to (CI; make check only warns)"
@@ -442,6 +444,11 @@ check-cli: build/qlinear
 	tests/cli-contract.sh build/qlinear
 check-compare: build/qlinear
 	tests/compare.sh build/qlinear
+# Not part of `make check`: it needs PyTorch, which it installs.
+check-torch: build/qlinear $(SRC)/.stamp
+	$(MAKE) --no-print-directory deps EXTRA_DEBS="$(GOLDEN_DEBS)"
+	/usr/bin/python3 tests/torch-roundtrip.py build/qlinear \
+	  $(SRC)/from-torch.py build/torch-roundtrip
 check-suite: build/check-qlinear
 	@! CK_RUN_CASE=no-such-case build/check-qlinear >/dev/null 2>&1 || { \
 	  echo "check-suite: a CK_RUN_CASE that names no test case passed"; exit 1; }
