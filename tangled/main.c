@@ -880,16 +880,10 @@ static const command *find_command(const char *name)
 
 static void usage(FILE *f)
 {
-    int w = 0;
-    for (size_t i = 0; i < N_COMMANDS; i++) {
-        int len = (int)(strlen(commands[i].name) + 1
-                        + strlen(commands[i].usage));
-        w = len > w ? len : w;
-    }
     fputs("usage: qlinear COMMAND [ARGUMENTS]\n\ncommands:\n", f);
     for (size_t i = 0; i < N_COMMANDS; i++)
-        fprintf(f, "  %s %-*s  %s\n", commands[i].name,
-                w - (int)strlen(commands[i].name) - 1, commands[i].usage,
+        fprintf(f, "  %s%s%s\n      %s\n", commands[i].name,
+                *commands[i].usage ? " " : "", commands[i].usage,
                 commands[i].summary);
     fputs("\n'qlinear help COMMAND' or 'qlinear COMMAND --help' says more;\n"
           "'qlinear --version' prints the version.\n", f);

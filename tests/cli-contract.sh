@@ -50,7 +50,7 @@ $QLINEAR --version | grep -q "^qlinear [0-9]" \
 for args in --help -h help; do
     expect "qlinear $args" "$($QLINEAR help)" -- $QLINEAR $args
 done
-cmds=$($QLINEAR help | awk '/^commands:/ {on = 1; next} on && NF == 0 {exit} on {print $1}')
+cmds=$($QLINEAR help | awk '/^commands:/ {on = 1; next} on && NF == 0 {exit} on && /^  [^ ]/ {print $1}')
 [[ $cmds == *eval*observe* ]] && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "cli-contract: FAIL commands listed: $cmds"; }
 for c in $cmds; do
     want=$($QLINEAR help "$c")
@@ -59,6 +59,8 @@ for c in $cmds; do
     expect "qlinear $c -h" "$want" -- $QLINEAR "$c" -h
 done
 expect "eval's help lists the engines" "1" -- bash -c "$QLINEAR help eval | grep -c '^  qnnpack '"
+long=$($QLINEAR help | awk 'length > 79')
+[[ -z $long ]] && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "cli-contract: FAIL help lines over 79 columns: $long"; }
 
 echo "cli-contract: $passed passed, $failed failed"
 [[ $failed == 0 ]]

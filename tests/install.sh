@@ -37,6 +37,18 @@ grep -q '^\.TH "QLINEAR" "1"' "$ROOT/share/man/man1/qlinear.1" \
     && grep -q '^\.SH COMMANDS' "$ROOT/share/man/man1/qlinear.1" \
     && ok || fail "man page without .TH QLINEAR 1 or a COMMANDS section"
 
+# The manual page is the book's command reference: it must name every
+# command that 'qlinear help' lists, and every option of their usages.
+man=$(sed 's/\\-/-/g; s/\\f\[[A-Z]*\]//g' "$ROOT/share/man/man1/qlinear.1")
+while read -r name usage; do
+    grep -qE "^qlinear $name( |$)" <<< "$man" && ok \
+        || fail "man page: no 'qlinear $name' in SYNOPSIS; add it to the book's \"Command reference\" (qlinear.nw, between the man page marks)"
+    for opt in $(grep -oE -- '--[a-z][a-z-]*' <<< "$usage"); do
+        grep -qF -- "$opt" <<< "$man" && ok \
+            || fail "man page: no option $opt of 'qlinear $name'; describe it in the book's \"Command reference\" (qlinear.nw)"
+    done
+done < <("$ROOT/bin/qlinear" help | awk '/^commands:/ {on = 1; next} on && NF == 0 {exit} on && /^  [^ ]/')
+
 # pkg-config as another project would use it; the sysroot maps the
 # installed paths (under PREFIX) into the staging directory.
 export PKG_CONFIG_PATH=$ROOT/lib/pkgconfig PKG_CONFIG_SYSROOT_DIR=$DEST
