@@ -428,6 +428,36 @@ check-exercises: $(EXERCISES:%.c=build/ex/start/%) \
 	echo "check-exercises: $(words $(EXERCISES)) starting files fail" \
 	  "their tests, $(words $(EXERCISES)) solutions pass"
 
+# --- the instructor's guide and the slides ------------------------------
+# Markdown in docs/; docs/fill.pl first puts in the book's generated
+# numbers (\Name) and section numbers (\ref{label}).  pandoc writes
+# LaTeX, which pdflatex runs from the top directory so that figures/ and
+# build/gen/ resolve; the guide's HTML comes from the same Markdown.
+DEBS += texlive-pictures
+DOCS := docs/instructor.pdf docs/instructor.html docs/slides.pdf
+all: $(DOCS)
+build/docs/%.md: docs/%.md docs/fill.pl build/gen/numbers.tex \
+                 docs/qlinear.pdf
+	mkdir -p build/docs
+	perl docs/fill.pl build/gen/numbers.tex build/qlinear.aux < $< \
+	  | sed 's|@DEBS@|$(DEBS)|' > $@
+build/docs/slides.tex: build/docs/slides.md
+	pandoc -t beamer -s -o $@ $<
+build/docs/instructor.tex: build/docs/instructor.md
+	pandoc -s --toc --number-sections -V geometry:margin=25mm \
+	  -V colorlinks -o $@ $<
+docs/slides.pdf docs/instructor.pdf: docs/%.pdf: build/docs/%.tex \
+                                     $(FIGS:%=figures/%.pdf)
+	for pass in 1 2; do \
+	  pdflatex -interaction=nonstopmode -halt-on-error \
+	    -output-directory build/docs $< > build/docs/$*.out \
+	    || { tail -30 build/docs/$*.out; exit 1; }; \
+	done
+	cp build/docs/$*.pdf $@
+docs/instructor.html: build/docs/instructor.md docs/qlinear.css
+	pandoc -s --toc --number-sections --css qlinear.css \
+	  --metadata lang=en -o $@ $<
+
 # --- checks ------------------------------------------------------------
 # The Check suite runs last, so its summary is the last line printed.
 # After an edit of qlinear.nw the committed copies lag behind: `make
