@@ -293,6 +293,42 @@ static void probe_exact(const ql_layer *L, size_t i, size_t j,
                / L->y_q.scale;
 }
 
+static void probe_clamping(const ql_layer *L, size_t i, size_t j,
+                           ql_probe *p)
+{
+    p->acc = ql_acc_exact(L, i, j);
+    p->value = (float)ql_wrap_i32(p->acc)
+               * ql_multiplier_fbgemm(L->x_q.scale, ql_weight_q(L, j).scale,
+                                      L->y_q.scale);
+}
+
+static void probe_clamping_pairs(const ql_layer *L, size_t i, size_t j,
+                                 ql_probe *p)
+{
+    probe_clamping(L, i, j, p);
+    p->acc = ql_acc_pairs16(L, i, j);
+    p->value = (float)p->acc
+               * ql_multiplier_fbgemm(L->x_q.scale, ql_weight_q(L, j).scale,
+                                      L->y_q.scale);
+    p->pairs = 1;
+}
+
+static void probe_gemmlowp(const ql_layer *L, size_t i, size_t j,
+                           ql_probe *p)
+{
+    int32_t q;
+    int e;
+    ql_tflite_multiplier((double)L->x_q.scale * L->w_q.scale
+                         / L->y_q.scale, &q, &e);
+    double m = (double)q / 2147483648.0;        /* q31 * 2^(e-31) */
+    for (int k = 0; k < e; k++)
+        m *= 2.0;
+    for (int k = 0; k > e; k--)
+        m /= 2.0;
+    p->acc = ql_acc_exact(L, i, j);
+    p->value = (double)ql_wrap_i32(p->acc) * m;
+}
+
 static const struct {
     const char *name;
     void (*probe)(const ql_layer *, size_t, size_t, ql_probe *);
@@ -300,6 +336,9 @@ static const struct {
     { "qnnpack", probe_qnnpack }, { "fbgemm", probe_fbgemm },
     { "fbgemm-avx2", probe_fbgemm_avx2 }, { "onednn", probe_onednn },
     { "onednn-avx2", probe_onednn_avx2 }, { "exact", probe_exact },
+    { "xnnpack", probe_clamping }, { "onnxruntime", probe_clamping },
+    { "onnxruntime-avx2", probe_clamping_pairs },
+    { "gemmlowp", probe_gemmlowp },
 };
 
 int ql_engine_probe(const ql_engine *e, const ql_layer *L, size_t i,

@@ -1213,6 +1213,47 @@ START_TEST(test_probes_reproduce_engines)
 }
 END_TEST
 
+START_TEST(test_probes_of_clamping_engines)
+{
+    static const char *names[] = { "xnnpack", "onnxruntime",
+                                   "onnxruntime-avx2", "gemmlowp" };
+    char path[1024];
+    const char *dir = getenv("QL_TEST_DATA");
+    snprintf(path, sizeof path, "%s/%s-layers.txt", dir ? dir : QL_TEST_DATA,
+             probe_corpus[_i]);
+    FILE *f = fopen(path, "r");
+    ql_reader r;
+    ql_layer L;
+    size_t checked = 0, bad = 0;
+    ck_assert_msg(f != NULL, "cannot open %s", path);
+    ql_reader_init(&r, f, path);
+    while (ql_read_layer(&r, &L) > 0) {
+        uint8_t *y = malloc(L.m * L.n);
+        ck_assert_ptr_nonnull(y);
+        for (size_t e = 0; e < sizeof names / sizeof names[0]; e++) {
+            const ql_engine *en = ql_find_engine(names[e]);
+            if (!en || (en->refuses && en->refuses(&L)))
+                continue;
+            en->run(&L, y);
+            for (size_t o = 0; o < L.m * L.n; o++) {
+                ql_probe p;
+                ck_assert(ql_engine_probe(en, &L, o / L.n, o % L.n, &p));
+                double v = p.value + L.y_q.zero_point;
+                if (v < 0.0 || v > 255.0 || fabs(v - floor(v) - 0.5) < 1e-3)
+                    continue;
+                bad += (long)nearbyint(v) != y[o];
+                checked++;
+            }
+        }
+        free(y);
+        ql_layer_free(&L);
+    }
+    fclose(f);
+    ck_assert_msg(bad == 0, "%zu of %zu outputs differ", bad, checked);
+    ck_assert_uint_gt(checked, 100);
+}
+END_TEST
+
 #define QL_TEST_TIMEOUT 20
 static const char *case_names[128];
 static size_t n_cases;
@@ -1340,6 +1381,8 @@ static Suite *qlinear_suite(void)
     tcase_add_test(tc, test_read_range_bounds);
     suite_add_tcase(s, tc);
     tc = tcase_create("engine probes");
+    tcase_add_loop_test(tc, test_probes_of_clamping_engines, 0,
+                        sizeof probe_corpus / sizeof probe_corpus[0]);
     tcase_add_loop_test(tc, test_probes_reproduce_engines, 0,
                         sizeof probe_corpus / sizeof probe_corpus[0]);
     tcase_set_timeout(tc, 120);
