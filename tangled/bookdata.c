@@ -1244,6 +1244,190 @@ static void forum_table(FILE *f)
     fputs("\\bottomrule\n\\end{tabular}\n", f);
 }
 
+static const char *many_corpora[] = {
+    "qnnpack/ties", "qnnpack/extremes", "qnnpack/perchannel",
+    "fbgemm/mixed", "fbgemm/observed", "xnnpack/ties", "gemmlowp/ties",
+    "gemmlowp/extremes", "onnxruntime/ties",
+};
+enum { MANY_MAX = 32 };
+typedef struct {
+    size_t diff, size, layer, output;   /* size 0: never differed */
+    uint8_t ya, yb;
+    char corpus[40], cause[12], dims[40];
+} pair_seen;
+static pair_seen seen[MANY_MAX][MANY_MAX];
+
+static int sums_pairs(const ql_engine *e)
+{
+    size_t n = strlen(e->name);
+    return n > 5 && strcmp(e->name + n - 5, "-avx2") == 0;
+}
+
+static const char *many_cause(const ql_engine *a, const ql_engine *b,
+                              const ql_layer *L, size_t o)
+{
+    size_t i = o / L->n, j = o % L->n;
+    int64_t acc = ql_acc_exact(L, i, j);
+    float m = ql_multiplier_fbgemm(L->x_q.scale, ql_weight_q(L, j).scale,
+                                   L->y_q.scale);
+    if ((sums_pairs(a) || sums_pairs(b))
+        && ql_acc_pairs16(L, i, j) != ql_wrap_i32(acc))
+        return "pairs";
+    if (!(fabsf((float)ql_wrap_i32(acc) * m) < 0x1p31f))
+        return "overflow";
+    return L->bias ? "bias" : "tie";
+}
+
+static void many_note(size_t a, size_t b, const ql_engine *e,
+                      const ql_layer *L, const char *corpus, size_t layer,
+                      uint8_t *const *y)
+{
+    size_t size = L->m * L->k * L->n;
+    for (size_t o = 0; o < L->m * L->n; o++) {
+        if (y[a][o] == y[b][o])
+            continue;
+        pair_seen *p = &seen[a][b];
+        p->diff++;
+        if (p->size == 0 || size < p->size) {
+            p->size = size;
+            p->layer = layer;
+            p->output = o;
+            p->ya = y[a][o];
+            p->yb = y[b][o];
+            snprintf(p->corpus, sizeof p->corpus, "%s", corpus);
+            snprintf(p->cause, sizeof p->cause, "%s",
+                     many_cause(&e[a], &e[b], L, o));
+            snprintf(p->dims, sizeof p->dims, "%zu\\times%zu\\times%zu",
+                     L->m, L->k, L->n);
+        }
+    }
+}
+
+static void many_layer(const ql_engine *e, size_t ne, const ql_layer *L,
+                       const char *corpus, size_t layer, size_t *outputs)
+{
+    uint8_t *y[MANY_MAX];
+    for (size_t a = 0; a < ne; a++) {
+        y[a] = NULL;
+        if (e[a].refuses && e[a].refuses(L))
+            continue;
+        if (!(y[a] = malloc(L->m * L->n)))
+            fail_book("out of memory");
+        e[a].run(L, y[a]);
+    }
+    for (size_t a = 0; a < ne; a++)
+        for (size_t b = a + 1; b < ne; b++)
+            if (y[a] && y[b])
+                many_note(a, b, e, L, corpus, layer, y);
+    *outputs += L->m * L->n;
+    for (size_t a = 0; a < ne; a++)
+        free(y[a]);
+}
+
+static void many_walk(const ql_engine *e, size_t ne, size_t *layers,
+                      size_t *outputs)
+{
+    for (size_t c = 0; c < sizeof many_corpora / sizeof *many_corpora; c++) {
+        char path[1024];
+        ql_reader r;
+        ql_layer L;
+        size_t n = 0;
+        corpus_path(path, sizeof path, many_corpora[c], "layers");
+        FILE *f = fopen(path, "r");
+        if (!f)
+            fail_book(path);
+        ql_reader_init(&r, f, path);
+        while (ql_read_layer(&r, &L) > 0) {
+            many_layer(e, ne, &L, many_corpora[c], ++n, outputs);
+            ql_layer_free(&L);
+        }
+        fclose(f);
+        if (r.err[0])
+            fail_book(r.err);
+        *layers += n;
+    }
+}
+
+static void many_matrix(FILE *f, const ql_engine *e, size_t ne)
+{
+    fprintf(f, "\\begin{tabular}{@{}rl*{%zu}{r}@{}}\n\\toprule\n & engine",
+            ne);
+    for (size_t b = 0; b < ne; b++)
+        fprintf(f, " & %zu", b + 1);
+    fprintf(f, " \\\\\n\\midrule\n");
+    for (size_t a = 0; a < ne; a++) {
+        fprintf(f, "%zu & \\texttt{%s}", a + 1, e[a].name);
+        for (size_t b = 0; b < ne; b++)
+            if (a == b)
+                fprintf(f, " & ---");
+            else
+                fprintf(f, " & %zu", a < b ? seen[a][b].diff
+                                           : seen[b][a].diff);
+        fprintf(f, " \\\\\n");
+    }
+    fprintf(f, "\\bottomrule\n\\end{tabular}\n");
+}
+
+static void many_pairs(FILE *f, size_t ne)
+{
+    fprintf(f, "\\begin{tabular}{@{}rrlrlrrl@{}}\n\\toprule\n"
+               "\\multicolumn{2}{c}{engines} & corpus & layer & "
+               "$M\\times K\\times N$ & output & codes & cause \\\\\n"
+               "\\midrule\n");
+    for (size_t a = 0; a < ne; a++)
+        for (size_t b = a + 1; b < ne; b++) {
+            const pair_seen *p = &seen[a][b];
+            if (p->size == 0)
+                continue;
+            fprintf(f, "%zu & %zu & \\texttt{%s} & %zu & $%s$ & %zu & "
+                       "%d, %d & %s \\\\\n", a + 1, b + 1, p->corpus,
+                    p->layer, p->dims, p->output, p->ya, p->yb, p->cause);
+        }
+    fprintf(f, "\\bottomrule\n\\end{tabular}\n");
+}
+
+static void many_forum(FILE *f, const ql_engine *e, size_t ne)
+{
+    const ql_layer *L = ql_forum_layer();
+    fprintf(f, "\\begin{tabular}{@{}ll@{}}\n\\toprule\n"
+               "engine & output \\\\\n\\midrule\n");
+    for (size_t a = 0; a < ne; a++) {
+        const char *why = e[a].refuses ? e[a].refuses(L) : NULL;
+        uint8_t y[2];
+        if (why) {
+            fprintf(f, "\\texttt{%s} & refused: %s \\\\\n", e[a].name, why);
+            continue;
+        }
+        e[a].run(L, y);
+        fprintf(f, "\\texttt{%s} & $[%d, %d]$ \\\\\n", e[a].name, y[0], y[1]);
+    }
+    fprintf(f, "\\bottomrule\n\\end{tabular}\n");
+}
+
+static void many_engines(const char *out_dir)
+{
+    size_t ne, layers = 0, outputs = 0;
+    const ql_engine *e = ql_engines(&ne);
+    if (ne > MANY_MAX)
+        fail_book("more engines than MANY_MAX");
+    many_walk(e, ne, &layers, &outputs);
+    def("ManyLayers", "%zu", layers);
+    def("ManyOutputs", "%zu", outputs);
+    fprintf(out, "\\newcommand{\\ManyCorpora}{");
+    for (size_t c = 0; c < sizeof many_corpora / sizeof *many_corpora; c++)
+        fprintf(out, "%s\\texttt{%s}", c == 0 ? "" : ", ", many_corpora[c]);
+    fprintf(out, "}\n");
+    FILE *f = open_out(out_dir, "many-matrix.tex");
+    many_matrix(f, e, ne);
+    fclose(f);
+    f = open_out(out_dir, "many-pairs.tex");
+    many_pairs(f, ne);
+    fclose(f);
+    f = open_out(out_dir, "many-forum.tex");
+    many_forum(f, e, ne);
+    fclose(f);
+}
+
 int main(int argc, char **argv)
 {
     if (argc == 4 && strcmp(argv[1], "--fma") == 0) {
@@ -1270,6 +1454,7 @@ int main(int argc, char **argv)
     fbgemm_table(argv[2]);
     fma_example(argv[2]);
     figure_data(argv[2]);
+    many_engines(argv[2]);
     rounding_failures("RoundFloorFails", floor_half);
     rounding_failures("RoundRoundfFails", roundf);
     fclose(out);
