@@ -83,19 +83,18 @@ static void write_warnings(const char *dir)
     fclose(f);
     f = open_out(dir, "warnings.tex");
     if (warnings[0]) {
-        fputs("\\begin{center}\\fbox{\\begin{minipage}{0.9\\textwidth}"
-              "\\textbf{This copy of the book was built from code that "
-              "disagrees with its ground truth:}\\begin{itemize}\n"
-              "\\item ", f);
+        fputs("\\begin{center}\\begin{tabular}{|p{0.9\\textwidth}|}"
+              "\\hline\n\\textbf{This copy of the book was built from "
+              "code that disagrees with its ground truth:}\\\\\n", f);
         for (const char *c = warnings; *c; c++)
             if (*c == '\n')
-                fputs(c[1] ? "\n\\item " : "\n", f);
+                fputs("\\\\\n", f);
             else if (strchr("_%#&$", *c))
                 fprintf(f, "\\%c", *c);
             else
                 fputc(*c, f);
-        fputs("\\end{itemize}Run \\texttt{make check} for the failing "
-              "tests.\\end{minipage}}\\end{center}\n", f);
+        fputs("Run \\texttt{make check} for the failing tests.\\\\"
+              "\\hline\n\\end{tabular}\\end{center}\n", f);
     }
     fclose(f);
 }
