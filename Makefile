@@ -208,7 +208,7 @@ check-install: build/qlinear $(SRC)/install-example.c
 
 # --- the book ----------------------------------------------------------
 GEN := build/gen/numbers.tex build/gen/interface.tex build/gen/fma.tex \
-       build/gen/cpu.tex build/gen/bench.tex
+       build/gen/cpu.tex build/gen/bench.tex build/gen/compare-forum.tex
 # The speeds the book shows: committed `make bench` results, named for
 # the CPU they were measured on (section "Making it fast").
 BENCH_RESULTS := tests/bench/amd-epyc-avx512vnni.txt
@@ -239,6 +239,15 @@ build/gen/fma.tex: build/gen/numbers.tex build/qlinear
 build/gen/cpu.tex: $(DATA)/onednn/cpu.txt
 	mkdir -p build/gen
 	{ echo '\begin{verbatim}'; cat $<; echo '\end{verbatim}'; } > $@
+# `qlinear compare` on the forum's layer (section "Which engines agree").
+build/gen/compare-forum.tex: build/qlinear
+	mkdir -p build/gen
+	{ echo '\begin{verbatim}'; printf '%s\n' 'layer 1 2 2' \
+	    'input 0.010773413814604282 202 0 255' \
+	    'weight 0.003769818227738142 26 25 127 -128 -112' \
+	    'output 0.003812584327533841 0' \
+	  | build/qlinear compare --engines qnnpack,question; \
+	  echo '\end{verbatim}'; } > $@
 build/gen/interface.tex: $(SRC)/qlinear.h
 	mkdir -p build/gen
 	{ echo '\begin{verbatim}'; cat $<; echo '\end{verbatim}'; } > $@

@@ -375,7 +375,7 @@ static void print_output_text(const compare_ctx *cx, const int *ran,
 static void print_output_tsv(const compare_ctx *cx, const int *ran,
                              const ql_layer *L, long line, size_t o,
                              const output_facts *f);
-static void print_probe(const ql_probe *p);
+static void print_probe(const ql_probe *p, int32_t zy);
 
 static int compare_one(ql_reader *r, const void *ctx)
 {
@@ -471,29 +471,31 @@ static void print_output_text(const compare_ctx *cx, const int *ran,
 {
     printf("  output %zu (row %zu, column %zu): cause %s\n", o, o / L->n,
            o % L->n, cause_of(f, L));
-    printf("    exact accumulator %lld; saturating pairs %zu; clamped %s; "
-           "conversion overflow %s\n", (long long)f->acc, f->pairs,
-           f->clamp ? "yes" : "no", f->overflow ? "yes" : "no");
+    printf("    exact: acc %lld, clamped %s; saturating pairs %zu; "
+           "overflow %s\n", (long long)f->acc, f->clamp ? "yes" : "no",
+           f->pairs, f->overflow ? "yes" : "no");
     for (size_t e = 0, k = 0; e < cx->n; e++) {
         if (!ran[e])
             continue;
         const ql_probe *p = &f->p[k];
         printf("    %-12s %3d", cx->c[e].name, f->code[k++]);
         if (p->known)
-            print_probe(p);
+            print_probe(p, L->y_q.zero_point);
         putchar('\n');
     }
 }
 
-static void print_probe(const ql_probe *p)
+static void print_probe(const ql_probe *p, int32_t zy)
 {
     double tie = ulps_to_tie(p->value);
-    printf("  accumulator %lld  rounds %.9g%s", (long long)p->acc,
-           p->value, p->zy_first ? "" : " (then + Z_y)");
+    printf("  acc %lld  rounds %.9g%s", (long long)p->acc, p->value,
+           p->zy_first ? "" : " + Z_y");
     if (isnan(tie))
         printf("  (no ties this far out)");
     else
-        printf("  %.1f ulps from a tie", tie);
+        printf("  %.1f ulps to a tie", tie);
+    if (!in_range(p->value + (p->zy_first ? 0.0 : zy)))
+        printf("  clamps");
 }
 
 static void print_layer_tsv(const compare_ctx *cx, const ql_layer *L,
