@@ -153,7 +153,7 @@ static const char *gemmlowp_refuses(const ql_layer *L)
     ql_tflite_multiplier((double)L->x_q.scale * L->w_q.scale
                          / L->y_q.scale, &q, &e);
     if (L->w_channel)
-        return per_tensor_only(L);
+        return "gemmlowp's per-channel stage does not build for x86 SSE";
     if (L->bias)
         return "TFLite's gemmlowp path takes an int32 bias, not a float one";
     if (e > 30)

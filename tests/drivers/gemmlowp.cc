@@ -41,8 +41,11 @@ static void quantize_multiplier(double m, int32_t *qm, int *shift)
 static const char *run_layer(gemmlowp::GemmContext *ctx, const ql_layer *L,
                              uint8_t *y)
 {
+    // gemmlowp's per-channel stage, OutputStageScaleInt32ByFixedPoint-
+    // AndExponentPC, does not compile for SSE in this gemmlowp
+    // (internal/output.h calls Max on an SSE register and an int).
     if (L->w_channel)
-        return "per-channel weights (not driven yet)";
+        return "per-channel weights (gemmlowp's PC stage does not build for SSE)";
     if (L->bias)
         return "bias (TFLite's bias is int32)";
     double m = static_cast<double>(L->x_q.scale) *

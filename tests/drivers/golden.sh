@@ -38,7 +38,8 @@ for e in ${QL_DRIVEN_ENGINES:-xnnpack gemmlowp onnxruntime}; do
         variants=$(printf "onnxruntime-%s " $ort_isas)
     fi
     for v in $variants; do
-        isa=${v#onnxruntime}; isa=${isa:+$isa}
+        isa=""                                  # -vnni or -avx2 for ORT
+        [[ $v == onnxruntime-* ]] && isa=${v#onnxruntime}
         for c in observed ties extremes; do
             drive "$v" "$data/$e/$c-layers.txt" "$data/$e/$c$isa-expected.txt"
         done
