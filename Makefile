@@ -449,7 +449,7 @@ build/docs/%.md: docs/%.md docs/fill.pl build/gen/numbers.tex \
                  docs/qlinear.pdf
 	mkdir -p build/docs
 	perl docs/fill.pl build/gen/numbers.tex build/qlinear.aux < $< \
-	  | sed 's|@DEBS@|$(DEBS)|' > $@
+	  | sed -e "s|@DEBS@|$(DEBS)|" -e "s|@NEX@|$(words $(EXERCISES))|" > $@
 build/docs/slides.tex: build/docs/slides.md
 	pandoc -t beamer -s -o $@ $<
 build/docs/instructor.tex: build/docs/instructor.md
