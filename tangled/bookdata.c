@@ -25,6 +25,8 @@ static const float div_example_r = 0.273939937f;
 static const float div_example_s = 0.00214854861f;
 static const float zp_example_r = 0.5f;
 static const int32_t zp_example_z = 1;
+static const struct { int32_t acc; float m; int32_t zy; }
+    requant_tie = { 5, 0.5f, 0 }, requant_order = { 600, 0.5f, -100 };
 #include <stdarg.h>
 static FILE *out;
 
@@ -228,6 +230,21 @@ static void quantizer_examples(void)
     def("QuantZpTorch", "%d", (int)ql_quantize(zp_example_r, z,
                                                QL_QUINT8));
     def("QuantZpForum", "%d", (int)ql_forum_quantize(zp_example_r, z));
+    float tie = (float)requant_tie.acc * requant_tie.m;
+    float ord = (float)requant_order.acc * requant_order.m;
+    float early = ql_round_half_even(ord) > 255 ? 255 : ql_round_half_even(ord);
+    def("RqTieAcc", "%d", (int)requant_tie.acc);
+    def("RqTieM", "%g", (double)requant_tie.m);
+    def("RqTieV", "%g", (double)tie);
+    def("RqTieOut", "%d", ql_requantize(requant_tie.acc, requant_tie.m,
+                                         requant_tie.zy));
+    def("RqTieAway", "%g", (double)roundf(tie));
+    def("RqOrderAcc", "%d", (int)requant_order.acc);
+    def("RqOrderZy", "%d", (int)requant_order.zy);
+    def("RqOrderV", "%g", (double)ord);
+    def("RqOrderOut", "%d", ql_requantize(requant_order.acc, requant_order.m,
+                                           requant_order.zy));
+    def("RqOrderEarly", "%g", (double)(early + (float)requant_order.zy));
 }
 
 static void counts_and_bounds(void)

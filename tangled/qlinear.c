@@ -168,6 +168,13 @@ int32_t ql_wrap_i32(int64_t v)
     return (int32_t)(u - 0x80000000u) - INT32_MAX - 1;
 }
 
+uint8_t ql_requantize(int32_t acc, float m, int32_t zy)
+{
+    float v = ql_round_half_even((float)acc * m);   /* fl(a M), to even */
+    float t = v + (float)zy;                       /* + Z_y */
+    return (uint8_t)(!(t > 0) ? 0 : t > 255 ? 255 : t);  /* NaN to 0 */
+}
+
 float ql_multiplier_qnnpack(float sx, float sw, float sy)
 {
     float product = sw * sx;

@@ -94,6 +94,7 @@ int64_t ql_four_terms(int64_t raw, int64_t row, int64_t col, int64_t k,
 int64_t ql_acc_four_terms(const ql_layer *L, size_t i, size_t j);
 int64_t ql_acc_question(const ql_layer *L, size_t i, size_t j);
 int32_t ql_wrap_i32(int64_t v);
+uint8_t ql_requantize(int32_t acc, float m, int32_t zy);
 void ql_forum_question(const ql_layer *L, double *y);
 void ql_forum_answer2(const ql_layer *L, double *y);
 void ql_forum_answer3(const ql_layer *L, double *y);

@@ -26,6 +26,8 @@ static const float div_example_r = 0.273939937f;
 static const float div_example_s = 0.00214854861f;
 static const float zp_example_r = 0.5f;
 static const int32_t zp_example_z = 1;
+static const struct { int32_t acc; float m; int32_t zy; }
+    requant_tie = { 5, 0.5f, 0 }, requant_order = { 600, 0.5f, -100 };
 static uint32_t test_rand(uint32_t *s)
 {
     *s = *s * 1664525u + 1013904223u;
@@ -360,6 +362,28 @@ START_TEST(test_layer_past_the_bound)
     ck_assert_int_eq(y, 0);
     ql_find_engine("exact")->run(&L, &y);
     ck_assert_int_eq(y, 255);
+}
+END_TEST
+
+START_TEST(test_requantize_one)
+{
+    const ql_layer *L = ql_forum_layer();
+    float m = ql_multiplier_qnnpack(L->x_q.scale, L->w_q.scale,
+                                    L->y_q.scale);
+    int32_t zy = L->y_q.zero_point, zys[3] = { requant_order.zy, 0, 100 };
+    ck_assert_int_eq(ql_requantize((int32_t)ql_acc_exact(L, 0, 0), m, zy), 59);
+    ck_assert_int_eq(ql_requantize((int32_t)ql_acc_exact(L, 0, 1), m, zy), 253);
+    int bad = 0, first_a = 0, first_z = 0;
+    for (int z = 0; z < 3; z++)
+        for (int32_t a = -700; a <= 700; a++) {
+            double want = nearbyint(a * (double)requant_tie.m) + zys[z];
+            want = want < 0 ? 0 : want > 255 ? 255 : want;
+            if (ql_requantize(a, requant_tie.m, zys[z]) != (uint8_t)want
+                && bad++ == 0)
+                first_a = a, first_z = zys[z];
+        }
+    ck_assert_msg(bad == 0, "%d codes differ; the first at a = %d, Z_y = %d",
+                  bad, first_a, first_z);
 }
 END_TEST
 
@@ -1306,6 +1330,9 @@ static Suite *qlinear_suite(void)
     tc = tcase_create("int32 accumulation");
     tcase_add_test(tc, test_wrap_at_the_bound);
     tcase_add_test(tc, test_layer_past_the_bound);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("requantize one accumulator");
+    tcase_add_test(tc, test_requantize_one);
     suite_add_tcase(s, tc);
     tc = tcase_create("forum functions");
     tcase_add_test(tc, test_forum_functions);
