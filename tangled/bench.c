@@ -95,14 +95,18 @@ int main(int argc, char **argv)
         const ql_kernel *kt = ql_kernels(&nk);
         double best, worst;
         char impl[64];
+        float *bias = L.bias;
         for (size_t i = 0; y && i < ne; i++) {
+            L.bias = e[i].refuses && e[i].refuses(&L) ? NULL : bias;
             const ql_kernel *b = ql_best_kernel(&e[i], &L);
             if (strcmp(e[i].name, "exact") == 0 || b == &kt[0]
-                || time_kernel(b, &e[i], &L, y, samples, secs, &best, &worst))
+                || time_kernel(b, &e[i], &L, y, samples, secs, &best, &worst) != 0)
                 continue;
-            snprintf(impl, sizeof impl, "qlinear-%s", e[i].name);
+            snprintf(impl, sizeof impl, "qlinear-%s%s", e[i].name,
+                     L.bias ? "" : "-nobias");
             report(&L, impl, best, worst);
         }
+        L.bias = bias;
         for (size_t i = 0; y && i < nk; i++)
             if (!ql_kernel_refuses(&kt[i], ql_find_engine("onednn"), &L)
                 && time_kernel(&kt[i], ql_find_engine("onednn"), &L, y,

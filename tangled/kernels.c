@@ -25,7 +25,7 @@ struct ql_packed {
     int64_t *colterm;          /* Z_x sum_k w_jk - K Z_x Z_w (- bias) */
     uint32_t *colterm32;       /* the same modulo 2^32 */
     float *fbias;              /* the bias as the engine adds it */
-    float mult, zyf;
+    float mult, zyf, top;      /* top: XNNPACK's 255 - Z_y */
     int32_t zy;
 };
 typedef void ql_ukernel(size_t groups, const uint8_t *x, size_t ldx,
@@ -39,7 +39,7 @@ struct ql_kernel_impl {
     ql_requantize16 *requantize;
 };
 enum { KERNEL_REFERENCE, KERNEL_OFFSETS, KERNEL_PACKED };
-enum { REQ_QNNPACK, REQ_FBGEMM, REQ_ONEDNN, REQ_EXACT };
+enum { REQ_QNNPACK, REQ_FBGEMM, REQ_ONEDNN, REQ_EXACT, REQ_XNNPACK };
 static const struct {
     const char *engine;
     int req, pairs, onednn_split;
@@ -47,6 +47,7 @@ static const struct {
     { "qnnpack", REQ_QNNPACK, 0, 0 },  { "fbgemm", REQ_FBGEMM, 0, 0 },
     { "fbgemm-avx2", REQ_FBGEMM, 1, 0 }, { "onednn", REQ_ONEDNN, 0, 0 },
     { "onednn-avx2", REQ_ONEDNN, 1, 1 }, { "exact", REQ_EXACT, 0, 0 },
+    { "xnnpack", REQ_XNNPACK, 0, 0 },
 };
 
 static int fast_engine_index(const ql_engine *e)
@@ -142,6 +143,11 @@ requantize16(const ql_packed *P, const int32_t *raw, uint32_t rowterm,
         for (size_t t = 0; t < 16; t++)
             y[t] = requantize_x86_nobranch(((float)a[t] + fb[t]) * P->mult,
                                            P->zy);
+    else if (P->req == REQ_XNNPACK)
+        for (size_t t = 0; t < 16; t++) {
+            float v = (float)a[t] * P->mult;
+            y[t] = requantize_x86_nobranch(v < P->top ? v : P->top, P->zy);
+        }
     else
         for (size_t t = 0; t < 16; t++)
             y[t] = clamp_round_u8(((float)a[t] + fb[t]) * P->mult + P->zyf);
@@ -550,6 +556,8 @@ static QL_AVX512 void requantize16_avx512(const ql_packed *P,
     if (P->req != REQ_QNNPACK)
         v = _mm512_add_ps(v, _mm512_loadu_ps(P->fbias + j0));
     v = _mm512_mul_ps(v, mult);
+    if (P->req == REQ_XNNPACK)
+        v = _mm512_min_ps(v, _mm512_set1_ps(P->top));      /* v < top ? v : top */
     if (P->req == REQ_ONEDNN) {
         v = _mm512_add_ps(v, _mm512_set1_ps(P->zyf));
         v = _mm512_min_ps(_mm512_max_ps(v, _mm512_setzero_ps()),
@@ -580,6 +588,8 @@ static QL_AVX2 void requantize16_avx2(const ql_packed *P,
         if (P->req != REQ_QNNPACK)
             v = _mm256_add_ps(v, _mm256_loadu_ps(P->fbias + j0 + h));
         v = _mm256_mul_ps(v, _mm256_set1_ps(P->mult));
+        if (P->req == REQ_XNNPACK)
+            v = _mm256_min_ps(v, _mm256_set1_ps(P->top));
         if (P->req == REQ_ONEDNN) {
             v = _mm256_add_ps(v, _mm256_set1_ps(P->zyf));
             v = _mm256_min_ps(_mm256_max_ps(v, _mm256_setzero_ps()),
@@ -709,9 +719,10 @@ ql_packed *ql_pack(const ql_kernel *k, const ql_engine *e,
         P->colterm32[j] = (uint32_t)P->colterm[j];
     P->zy = L->y_q.zero_point;
     P->zyf = (float)L->y_q.zero_point;
+    P->top = (float)(255 - L->y_q.zero_point);
     P->mult = P->req == REQ_QNNPACK
               ? ql_multiplier_qnnpack(L->x_q.scale, L->w_q.scale, L->y_q.scale)
-              : P->req == REQ_FBGEMM
+              : P->req == REQ_FBGEMM || P->req == REQ_XNNPACK
               ? ql_multiplier_fbgemm(L->x_q.scale, L->w_q.scale, L->y_q.scale)
               : ql_multiplier_onednn(L->x_q.scale, L->w_q.scale, L->y_q.scale);
     return P;

@@ -125,6 +125,10 @@ bad "good layer, then a bad one" eval "3" \
     "${GOOD}${H}5\n${W}output 1 0\n"
 bad "unknown engine" "eval --engine fbgemm2" "" \
     "qlinear: unknown engine 'fbgemm2'; 'qlinear help eval' lists them" "${GOOD}"
+bad "unknown kernel" "eval --kernel fastest" "" \
+    "qlinear: unknown kernel 'fastest'; 'qlinear help eval' lists them" "${GOOD}"
+bad "kernel without a path for the engine" "eval --engine gemmlowp --kernel portable" "" \
+    "qlinear: kernel portable cannot run engine gemmlowp: no fast path for this engine" "${GOOD}"
 bad "engine refuses the layer" "eval --engine onednn" "" \
     "qlinear: @F@:1: engine onednn: oneDNN only supports symmetric weights (zero point 0)" \
     'layer 1 1 1\ninput 1 0 3\nweight 1 1 2\noutput 1 0\n'
@@ -183,6 +187,7 @@ usage() {
 usage "frobnicate" "qlinear: unknown command 'frobnicate'; 'qlinear help' lists the commands"
 usage "eval --bogus" "qlinear eval: unknown option '--bogus'"
 usage "eval --engine" "qlinear eval: option '--engine' needs an engine's NAME"
+usage "eval --kernel" "qlinear eval: option '--kernel' needs a kernel's NAME"
 usage "forum extra" "qlinear forum: too many arguments ('extra' is one too many)"
 usage "observe a b" "qlinear observe: too many arguments ('b' is one too many)"
 usage "quantize - -" "qlinear quantize: too many arguments ('-' is one too many)"

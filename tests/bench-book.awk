@@ -14,7 +14,7 @@ $1 == "bench" {
 }
 $1 == "ratio" {
     s = $2 "x" $3 "x" $4; k = ++nr
-    rbest[k] = $5; rgops[k] = $6; rdnn[k] = $8; rxnn[k] = $10; rsame[k] = $12
+    rbest[k] = $5; rgops[k] = $6; rdnn[k] = $8; rxnn[k] = $10; rsame[k] = $12; rsamex[k] = $14
 }
 $1 == "#" && $2 == "ratio-per-round" { k2++; pdnn[k2] = $7; pxnn[k2] = $9 }
 function letters(s) { gsub(/[^a-z]/, "", s); return s }
@@ -41,6 +41,7 @@ END {
         printf "\\newcommand{\\BenchVsOnednn%s}{%s}\n", L, rdnn[k] > t
         printf "\\newcommand{\\BenchVsXnnpack%s}{%s}\n", L, rxnn[k] > t
         printf "\\newcommand{\\BenchSameOnednn%s}{%s}\n", L, rsame[k] > t
+        printf "\\newcommand{\\BenchSameXnnpack%s}{%s}\n", L, rsamex[k] > t
         x = pdnn[k]; sub(/\.\./, "--", x)
         printf "\\newcommand{\\BenchRoundsOnednn%s}{%s}\n", L, x > t
         x = pxnn[k]; sub(/\.\./, "--", x)

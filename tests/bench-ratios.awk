@@ -14,6 +14,7 @@ $1 == "bench" {
         rounds[s, r] = 1
     }
     if ($5 == "qlinear-onednn" && $6 + 0 > same[s] + 0) same[s] = $6
+    if ($5 ~ /^qlinear-xnnpack/ && $6 + 0 > samex[s] + 0) samex[s] = $6
     if ($5 == "torch-onednn") { if ($6 + 0 > dnn[s] + 0) dnn[s] = $6; rdnn[s, r] = $6 }
     if ($5 == "xnnpack") { if ($6 + 0 > xnn[s] + 0) xnn[s] = $6; rxnn[s, r] = $6 }
     if (r > maxr) maxr = r
@@ -31,11 +32,12 @@ function range(s, their,    lo, hi, q, v) {
 END {
     for (i = 1; i <= n; i++) {
         s = order[i]
-        printf "ratio %s %s %.1f vs-onednn %s vs-xnnpack %s onednn-vs-onednn %s\n",
+        printf "ratio %s %s %.1f vs-onednn %s vs-xnnpack %s onednn-vs-onednn %s xnnpack-vs-xnnpack %s\n",
             s, who[s], best[s],
             dnn[s] ? sprintf("%.2f", best[s] / dnn[s]) : "-",
             xnn[s] ? sprintf("%.2f", best[s] / xnn[s]) : "-",
-            dnn[s] && same[s] ? sprintf("%.2f", same[s] / dnn[s]) : "-"
+            dnn[s] && same[s] ? sprintf("%.2f", same[s] / dnn[s]) : "-",
+            xnn[s] && samex[s] ? sprintf("%.2f", samex[s] / xnn[s]) : "-"
         printf "# ratio-per-round %s vs-onednn %s vs-xnnpack %s\n", s,
             range(s, rdnn), range(s, rxnn)
     }

@@ -1012,21 +1012,24 @@ START_TEST(test_kernels_match_reference_on_hard_layers)
         ql_layer L = random_hard_layer(&seed, shape[s][0], shape[s][1],
                                        shape[s][2]);
         uint8_t *want = malloc(L.m * L.n), *got = malloc(L.m * L.n);
+        float *bias = L.bias;
         ck_assert(want && got);
-        for (size_t ei = 0; ei < ne; ei++) {
-            if (fast_engine_test_skips(&e[ei], &L))
+        for (size_t ei = 0; ei < 2 * ne; ei++) {
+            L.bias = ei < ne ? bias : NULL;          /* with, then without */
+            if (fast_engine_test_skips(&e[ei % ne], &L))
                 continue;
-            e[ei].run(&L, want);
+            e[ei % ne].run(&L, want);
             for (size_t ki = 1; ki < nk; ki++)
-                if (!ql_kernel_refuses(&k[ki], &e[ei], &L)) {
-                    ck_assert(ql_kernel_run(&k[ki], &e[ei], &L, got) == 0);
+                if (!ql_kernel_refuses(&k[ki], &e[ei % ne], &L)) {
+                    ck_assert(ql_kernel_run(&k[ki], &e[ei % ne], &L, got) == 0);
                     for (size_t i = 0; i < L.m * L.n; i++)
                         if (got[i] != want[i] && bad++ == 0)
                             snprintf(detail, sizeof detail, "%s, %s, %zux%zux%zu, "
-                                     "output %zu: %d, want %d", e[ei].name,
+                                     "output %zu: %d, want %d", e[ei % ne].name,
                                      k[ki].name, L.m, L.k, L.n, i, got[i], want[i]);
                 }
         }
+        L.bias = bias;
         free(want);
         free(got);
         ql_layer_free(&L);

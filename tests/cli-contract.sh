@@ -28,6 +28,12 @@ output 0.003812584327533841 0'
 for e in qnnpack fbgemm fbgemm-avx2 exact; do
     expect "forum layer, engine $e" "59 253" -- $QLINEAR eval --engine "$e" <<< "$FORUM"
 done
+# Every kernel this CPU has gives the same bytes (section "Making it fast").
+for k in $($QLINEAR help eval | awk '/^kernels/ {on = 1; next} /^$/ {on = 0}
+                                    on && /^  / && !/not on this CPU/ {print $1}'); do
+    expect "forum layer, engine fbgemm, kernel $k" "59 253" -- \
+        $QLINEAR eval --engine fbgemm --kernel "$k" <<< "$FORUM"
+done
 expect "forum layer, default engine, two layers" $'59 253\n59 253' -- \
     $QLINEAR eval <<< "$FORUM
 $FORUM"
