@@ -59,6 +59,27 @@ def round_trip(qlinear, from_torch, work, i, model, x):
     return got.split(), want.split(), open(paths[2]).read().count("layer ")
 
 
+def refused_fused(from_torch, work, rng):
+    """A fused Linear+ReLU clamps at Z_y: no layer of ours, so the script
+    must stop with a message that says so, not write a wrong layer."""
+    model = torch.nn.Sequential(QuantStub(), torch.nn.Linear(4, 3),
+                                torch.nn.ReLU(), DeQuantStub())
+    model.eval()
+    torch.ao.quantization.fuse_modules(model, [["1", "2"]], inplace=True)
+    model.qconfig = qconfig(False)
+    prepare(model, inplace=True)
+    model(torch.randn(2, 4))
+    convert(model, inplace=True)
+    paths = [os.path.join(work, f"fused-{n}") for n in ("model.pt", "input.pt")]
+    torch.save(model, paths[0])
+    torch.save(torch.randn(2, 4), paths[1])
+    r = subprocess.run([sys.executable, from_torch, *paths],
+                       capture_output=True, text=True)
+    if r.returncode == 0 or "is not a plain quantized Linear" not in r.stderr:
+        sys.exit(f"torch-roundtrip: a fused LinearReLU was not refused: "
+                 f"status {r.returncode}, {r.stderr.strip()}")
+
+
 def main():
     qlinear, from_torch, work = sys.argv[1:4]
     os.makedirs(work, exist_ok=True)
@@ -74,6 +95,7 @@ def main():
                      f"{n} layers, want {len(want)} outputs and 2 layers")
         bad += sum(g != w for g, w in zip(got, want))
         models, layers, outputs = models + 1, layers + n, outputs + len(got)
+    refused_fused(from_torch, work, rng)
     print(f"torch-roundtrip: {models} models, {layers} layers, {outputs} "
           f"outputs, {bad} differ (PyTorch {torch.__version__}, qnnpack)")
     sys.exit(1 if bad else 0)
