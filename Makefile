@@ -302,6 +302,7 @@ check-sanitize: $(SRC)/.stamp
 	  tests/run-all-engines.sh build/san-$$cc/qlinear build/san-$$cc/out; \
 	  tests/bad-inputs.sh build/san-$$cc/qlinear; \
 	  tests/cli-contract.sh build/san-$$cc/qlinear; \
+	  tests/compare.sh build/san-$$cc/qlinear; \
 	  build/san-$$cc/check-qlinear; \
 	done
 check-valgrind: build/qlinear
