@@ -247,9 +247,13 @@ static void cand_probe(const candidate *c, const ql_layer *L, size_t i,
     }
     memset(p, 0, sizeof *p);
     p->known = 1;
-    p->acc = ql_acc_question(L, i, j);
-    p->value = (double)p->acc * ((double)L->x_q.scale * L->w_q.scale
-                                 / L->y_q.scale);
+    double m = (double)L->x_q.scale * L->w_q.scale / L->y_q.scale;
+    float acc = 0.0f;
+    for (size_t kk = 0; kk < L->k; kk++)
+        acc = acc + ((float)L->x[i * L->k + kk] - (float)L->x_q.zero_point
+                     - (float)L->w_q.zero_point) * (float)L->w[j * L->k + kk];
+    p->acc = (int64_t)acc;              /* an integer, |acc| < 2^33 */
+    p->value = acc * (float)m;
 }
 
 static double ulps_to_tie(double v)
