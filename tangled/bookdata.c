@@ -58,6 +58,30 @@ static FILE *open_out(const char *dir, const char *file)
     return f;
 }
 
+static FILE *table_open(const char *dir, const char *file,
+                        const char *cols, const char *head)
+{
+    FILE *f = open_out(dir, file);
+    fprintf(f, "\\begin{tabular}{%s}\n\\toprule\n%s\\\\\n\\midrule\n",
+            cols, head);
+    return f;
+}
+
+static void table_row(FILE *f, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vfprintf(f, fmt, ap);
+    va_end(ap);
+    fputs("\\\\\n", f);
+}
+
+static void table_close(FILE *f)
+{
+    fputs("\\bottomrule\n\\end{tabular}\n", f);
+    fclose(f);
+}
+
 static char warnings[4096];
 
 static void warn_book(const char *fmt, ...)
@@ -428,21 +452,6 @@ static void run_double_product(const ql_layer *L, uint8_t *y)
                                                 L->y_q.scale), 1);
 }
 
-static void run_engine_exact(const ql_layer *L, uint8_t *y)
-{
-    ql_find_engine("exact")->run(L, y);
-}
-
-static void run_engine_fbgemm(const ql_layer *L, uint8_t *y)
-{
-    ql_find_engine("fbgemm")->run(L, y);
-}
-
-static void run_engine_fbgemm_avx2(const ql_layer *L, uint8_t *y)
-{
-    ql_find_engine("fbgemm-avx2")->run(L, y);
-}
-
 static const struct {
     const char *label;
     ql_run_fn run;
@@ -454,26 +463,34 @@ static const struct {
     { "FBGEMM's multiplier order", run_fbgemm_order, 0 },
     { "multiplier in double", run_double_multiplier, 0 },
     { "product in double", run_double_product, 0 },
-    { "exact", run_engine_exact, 0 },
-    { "fbgemm", run_engine_fbgemm, 0 },
-    { "fbgemm-avx2", run_engine_fbgemm_avx2, 0 },
+    { "exact", NULL, 0 },
+    { "fbgemm", NULL, 0 },
+    { "fbgemm-avx2", NULL, 0 },
 };
 static const char *const table_corpus[3] = {
     "qnnpack/observed", "qnnpack/ties", "qnnpack/extremes" };
-static void disagree_table(FILE *f, ql_corpus_stats st[][3], size_t nc)
+
+static ql_run_fn candidate_run(size_t k)
 {
-    fputs("\\begin{tabular}{lrrr}\n\\toprule\n candidate", f);
+    return candidate[k].run ? candidate[k].run
+                            : ql_find_engine(candidate[k].label)->run;
+}
+static void disagree_table(const char *dir, ql_corpus_stats st[][3],
+                           size_t nc)
+{
+    char head[100] = " candidate";
     for (int c = 0; c < 3; c++)
-        fprintf(f, " & \\texttt{%s}", table_corpus[c] + 8);
-    fputs("\\\\\n\\midrule\n", f);
+        snprintf(head + strlen(head), sizeof head - strlen(head),
+                 " & \\texttt{%s}", table_corpus[c] + 8);
+    FILE *f = table_open(dir, "disagree-table.tex", "lrrr", head);
     for (size_t k = 0; k < nc; k++) {
         fprintf(f, "%s", candidate[k].label);
         for (int c = 0; c < 3; c++)
             fprintf(f, " & %zu of %zu (%zu)", st[k][c].bad_layers,
                     st[k][c].layers, st[k][c].bad_outputs);
-        fputs("\\\\\n", f);
+        table_row(f, "");
     }
-    fputs("\\bottomrule\n\\end{tabular}\n", f);
+    table_close(f);
 }
 
 static void print_layer(FILE *f, const ql_layer *L)
@@ -570,7 +587,7 @@ static void walk(const char *corpus, const char *expected, int c,
 
 static void walk_corpus(int c, size_t k, example *best, FILE *print)
 {
-    walk(table_corpus[c], table_corpus[c], c, candidate[k].run,
+    walk(table_corpus[c], table_corpus[c], c, candidate_run(k),
          candidate[k].flags, best, print);
 }
 
@@ -639,7 +656,7 @@ static void corpus_numbers(const char *out_dir)
     ql_corpus_stats st[NC][3];
     for (size_t k = 0; k < NC; k++)
         for (int c = 0; c < 3; c++)
-            st[k][c] = compare(table_corpus[c], candidate[k].run,
+            st[k][c] = compare(table_corpus[c], candidate_run(k),
                                candidate[k].flags);
     FILE *f;
     ql_corpus_stats q[3], od;
@@ -671,9 +688,7 @@ static void corpus_numbers(const char *out_dir)
         fprintf(f, "\"%s\" %zu %zu %zu\n", candidate[k].label,
                 st[k][0].bad_layers, st[k][1].bad_layers, st[k][2].bad_layers);
     fclose(f);
-    f = open_out(out_dir, "disagree-table.tex");
-    disagree_table(f, st, NC);
-    fclose(f);
+    disagree_table(out_dir, st, NC);
     f = open_out(out_dir, "disagree-examples.tex");
     disagree_examples(f, NC);
     fclose(f);
@@ -855,30 +870,24 @@ static size_t sat_by_one, sat_by_more;
 
 static void fbgemm_row(FILE *f, const char *name)
 {
-    char pl[1024], pv[1024], pa[1024];
-    snprintf(pl, sizeof pl, "%s/fbgemm/%s-layers.txt", data_dir, name);
-    snprintf(pv, sizeof pv, "%s/fbgemm/%s-vnni-expected.txt", data_dir,
-             name);
-    snprintf(pa, sizeof pa, "%s/fbgemm/%s-avx2-expected.txt", data_dir,
-             name);
-    FILE *fl = fopen(pl, "r"), *fv = fopen(pv, "r"), *fa = fopen(pa, "r");
-    ql_reader rl, rv, ra;
-    ql_layer L;
+    char corpus[80], vnni[80], avx2[80];
+    corpus_reader cv, ca;
+    ql_layer L, L2;
+    uint8_t *v, *a;
     size_t layers = 0, sat_layers = 0, sat_one = 0, sat_more = 0;
     size_t q_layers = 0, q_outputs = 0;
     int max_diff = 0;
-    if (!fl || !fv || !fa)
-        fail_book("cannot open an FBGEMM corpus");
-    ql_reader_init(&rl, fl, pl);
-    ql_reader_init(&rv, fv, pv);
-    ql_reader_init(&ra, fa, pa);
-    while (ql_read_layer(&rl, &L) > 0) {
+    snprintf(corpus, sizeof corpus, "fbgemm/%s", name);
+    snprintf(vnni, sizeof vnni, "fbgemm/%s-vnni", name);
+    snprintf(avx2, sizeof avx2, "fbgemm/%s-avx2", name);
+    corpus_open(&cv, corpus, vnni);
+    corpus_open(&ca, corpus, avx2);
+    while (corpus_next(&cv, &L, &v) && corpus_next(&ca, &L2, &a)) {
         size_t n = L.m * L.n;
-        uint8_t *v = malloc(n), *a = malloc(n), *q = malloc(n);
+        uint8_t *q = malloc(n);
         int sat = 0, qd = 0;
-        if (!v || !a || !q || ql_read_outputs(&rv, n, v) <= 0
-            || ql_read_outputs(&ra, n, a) <= 0)
-            fail_book("cannot read FBGEMM outputs");
+        if (!q)
+            fail_book("out of memory");
         ql_find_engine("qnnpack")->run(&L, q);
         for (size_t o = 0; o < n; o++) {
             int d = abs(a[o] - v[o]);
@@ -895,30 +904,28 @@ static void fbgemm_row(FILE *f, const char *name)
         free(a);
         free(q);
         ql_layer_free(&L);
+        ql_layer_free(&L2);
         layers++;
     }
     sat_by_one += sat_one;
     sat_by_more += sat_more;
-    fprintf(f, "\\texttt{%s} & %zu & %zu & %zu & %zu & %zu (%zu) & %d\\\\\n",
-            name, layers, sat_layers, sat_one, sat_more, q_layers,
-            q_outputs, max_diff);
-    fclose(fl);
-    fclose(fv);
-    fclose(fa);
+    table_row(f, "\\texttt{%s} & %zu & %zu & %zu & %zu & %zu (%zu) & %d",
+              name, layers, sat_layers, sat_one, sat_more, q_layers,
+              q_outputs, max_diff);
+    corpus_close(&cv);
+    corpus_close(&ca);
 }
 
 static void fbgemm_table(const char *out_dir)
 {
-    FILE *f = open_out(out_dir, "fbgemm-table.tex");
-    fputs("\\begin{tabular}{lrrrrrr}\n\\toprule\n"
-          "& & \\multicolumn{3}{c}{AVX2 $\\ne$ VNNI} & & \\\\\n"
-          "corpus & layers & layers & outputs $\\pm1$ & more"
-          " & VNNI $\\ne$ QNNPACK & largest\\\\\n\\midrule\n", f);
+    FILE *f = table_open(out_dir, "fbgemm-table.tex", "lrrrrrr",
+        "& & \\multicolumn{3}{c}{AVX2 $\\ne$ VNNI} & & \\\\\n"
+        "corpus & layers & layers & outputs $\\pm1$ & more"
+        " & VNNI $\\ne$ QNNPACK & largest");
     fbgemm_row(f, "mixed");
     fbgemm_row(f, "observed");
     fbgemm_row(f, "observed-reduce-range");
-    fputs("\\bottomrule\n\\end{tabular}\n", f);
-    fclose(f);
+    table_close(f);
     def("FbSatMorePercent", "%.0f",
         100.0 * (double)sat_by_more / (double)(sat_by_one + sat_by_more));
 }
@@ -1157,19 +1164,19 @@ static void figure_data(const char *dir)
     pairs_data(dir);
 }
 
-static void rounding_table(FILE *f)
+static void rounding_table(const char *dir)
 {
     static const float v[] = { 2.5f, -2.5f, 1.5f, -1.5f, 0.5f, -0.5f,
                                3.5f, 2.4999998f };
-    fputs("\\begin{tabular}{rrrr}\n\\toprule\n"
-          "$x$ & half to even & half away from zero"
-          " & $\\lfloor x + \\frac12 \\rfloor$\\\\\n\\midrule\n", f);
+    FILE *f = table_open(dir, "rounding-table.tex", "rrrr",
+        "$x$ & half to even & half away from zero"
+        " & $\\lfloor x + \\frac12 \\rfloor$");
     for (size_t i = 0; i < sizeof v / sizeof v[0]; i++)
-        fprintf(f, "$%.9g$ & $%g$ & $%g$ & $%g$\\\\\n", (double)v[i],
-                (double)ql_round_half_even(v[i]) + 0.0,
-                (double)roundf(v[i]) + 0.0,
-                (double)floorf(v[i] + 0.5f) + 0.0);
-    fputs("\\bottomrule\n\\end{tabular}\n", f);
+        table_row(f, "$%.9g$ & $%g$ & $%g$ & $%g$", (double)v[i],
+                  (double)ql_round_half_even(v[i]) + 0.0,
+                  (double)roundf(v[i]) + 0.0,
+                  (double)floorf(v[i] + 0.5f) + 0.0);
+    table_close(f);
 }
 
 static float floor_half(float v)
@@ -1197,14 +1204,12 @@ static void rounding_failures(const char *name, float (*rule)(float))
 static void row(FILE *f, const char *label, const char *fmt, double a,
                 double b)
 {
-    fprintf(f, "%s & $", label);
-    fprintf(f, fmt, a);
-    fputs("$ & $", f);
-    fprintf(f, fmt, b);
-    fputs("$\\\\\n", f);
+    char cells[64];
+    snprintf(cells, sizeof cells, "%%s & $%s$ & $%s$", fmt, fmt);
+    table_row(f, cells, label, a, b);
 }
 
-static void forum_table(FILE *f)
+static void forum_table(const char *dir)
 {
     const ql_layer *L = ql_forum_layer();
     float mq = ql_multiplier_qnnpack(L->x_q.scale, L->w_q.scale,
@@ -1221,14 +1226,15 @@ static void forum_table(FILE *f)
     ql_forum_question(L, q);
     ql_forum_answer2(L, a2);
     ql_forum_answer3(L, a3);
-    fputs("\\begin{tabular}{lrr}\n\\toprule\n"
-          "step & output 0 & output 1\\\\\n\\midrule\n", f);
-    fprintf(f, "input codes $x_0, x_1$ & \\multicolumn{2}{c}{$%d, %d$}\\\\\n"
-            "zero points $Z_x, Z_w, Z_y$ & \\multicolumn{2}{c}{$%d, %d, %d$}"
-            "\\\\\n", L->x[0], L->x[1], (int)L->x_q.zero_point,
-            (int)L->w_q.zero_point, (int)L->y_q.zero_point);
-    fprintf(f, "QNNPACK multiplier $M$ & \\multicolumn{2}{c}{$%.9g$}\\\\\n"
-            "\\midrule\n", (double)mq);
+    FILE *f = table_open(dir, "forum-table.tex", "lrr",
+                         "step & output 0 & output 1");
+    table_row(f, "input codes $x_0, x_1$ & \\multicolumn{2}{c}{$%d, %d$}\\\\\n"
+              "zero points $Z_x, Z_w, Z_y$ & \\multicolumn{2}{c}{$%d, %d, %d$}",
+              L->x[0], L->x[1], (int)L->x_q.zero_point,
+              (int)L->w_q.zero_point, (int)L->y_q.zero_point);
+    table_row(f, "QNNPACK multiplier $M$ & \\multicolumn{2}{c}{$%.9g$}",
+              (double)mq);
+    fputs("\\midrule\n", f);
     row(f, "weights $w_{j0}$", "%g", L->w[0], L->w[2]);
     row(f, "weights $w_{j1}$", "%g", L->w[1], L->w[3]);
     row(f, "$(x_0 - Z_x)(w_{j0} - Z_w)$", "%g",
@@ -1257,7 +1263,7 @@ static void forum_table(FILE *f)
     row(f, "FBGEMM output", "%g", y[0], y[1]);
     ql_find_engine("exact")->run(L, y);
     row(f, "exact output", "%g", y[0], y[1]);
-    fputs("\\bottomrule\n\\end{tabular}\n", f);
+    table_close(f);
 }
 
 static const char *many_corpora[] = {
@@ -1364,13 +1370,15 @@ static void many_walk(const ql_engine *e, size_t ne, size_t *layers,
     }
 }
 
-static void many_matrix(FILE *f, const ql_engine *e, size_t ne)
+static void many_matrix(const char *dir, const ql_engine *e, size_t ne)
 {
-    fprintf(f, "\\begin{tabular}{@{}rl*{%zu}{r}@{}}\n\\toprule\n & engine",
-            ne);
+    char cols[40], head[400] = " & engine";
+    snprintf(cols, sizeof cols, "@{}rl*{%zu}{r}@{}", ne);
     for (size_t b = 0; b < ne; b++)
-        fprintf(f, " & %zu", b + 1);
-    fprintf(f, " \\\\\n\\midrule\n");
+        snprintf(head + strlen(head), sizeof head - strlen(head), " & %zu",
+                 b + 1);
+    strcat(head, " ");
+    FILE *f = table_open(dir, "many-matrix.tex", cols, head);
     for (size_t a = 0; a < ne; a++) {
         fprintf(f, "%zu & \\texttt{%s}", a + 1, e[a].name);
         for (size_t b = 0; b < ne; b++)
@@ -1379,45 +1387,44 @@ static void many_matrix(FILE *f, const ql_engine *e, size_t ne)
             else
                 fprintf(f, " & %zu", a < b ? seen[a][b].diff
                                            : seen[b][a].diff);
-        fprintf(f, " \\\\\n");
+        table_row(f, " ");
     }
-    fprintf(f, "\\bottomrule\n\\end{tabular}\n");
+    table_close(f);
 }
 
-static void many_pairs(FILE *f, size_t ne)
+static void many_pairs(const char *dir, size_t ne)
 {
-    fprintf(f, "\\begin{tabular}{@{}rrlrlrrl@{}}\n\\toprule\n"
-               "\\multicolumn{2}{c}{engines} & corpus & layer & "
-               "$M\\times K\\times N$ & output & codes & cause \\\\\n"
-               "\\midrule\n");
+    FILE *f = table_open(dir, "many-pairs.tex", "@{}rrlrlrrl@{}",
+        "\\multicolumn{2}{c}{engines} & corpus & layer & "
+        "$M\\times K\\times N$ & output & codes & cause ");
     for (size_t a = 0; a < ne; a++)
         for (size_t b = a + 1; b < ne; b++) {
             const pair_seen *p = &seen[a][b];
-            if (p->size == 0)
-                continue;
-            fprintf(f, "%zu & %zu & \\texttt{%s} & %zu & $%s$ & %zu & "
-                       "%d, %d & %s \\\\\n", a + 1, b + 1, p->corpus,
-                    p->layer, p->dims, p->output, p->ya, p->yb, p->cause);
+            if (p->size != 0)
+                table_row(f, "%zu & %zu & \\texttt{%s} & %zu & $%s$ & %zu"
+                          " & %d, %d & %s ", a + 1, b + 1, p->corpus,
+                          p->layer, p->dims, p->output, p->ya, p->yb,
+                          p->cause);
         }
-    fprintf(f, "\\bottomrule\n\\end{tabular}\n");
+    table_close(f);
 }
 
-static void many_forum(FILE *f, const ql_engine *e, size_t ne)
+static void many_forum(const char *dir, const ql_engine *e, size_t ne)
 {
     const ql_layer *L = ql_forum_layer();
-    fprintf(f, "\\begin{tabular}{@{}ll@{}}\n\\toprule\n"
-               "engine & output \\\\\n\\midrule\n");
+    FILE *f = table_open(dir, "many-forum.tex", "@{}ll@{}",
+                         "engine & output ");
     for (size_t a = 0; a < ne; a++) {
         const char *why = e[a].refuses ? e[a].refuses(L) : NULL;
         uint8_t y[2];
         if (why) {
-            fprintf(f, "\\texttt{%s} & refused: %s \\\\\n", e[a].name, why);
+            table_row(f, "\\texttt{%s} & refused: %s ", e[a].name, why);
             continue;
         }
         e[a].run(L, y);
-        fprintf(f, "\\texttt{%s} & $[%d, %d]$ \\\\\n", e[a].name, y[0], y[1]);
+        table_row(f, "\\texttt{%s} & $[%d, %d]$ ", e[a].name, y[0], y[1]);
     }
-    fprintf(f, "\\bottomrule\n\\end{tabular}\n");
+    table_close(f);
 }
 
 static void many_engines(const char *out_dir)
@@ -1433,15 +1440,9 @@ static void many_engines(const char *out_dir)
     for (size_t c = 0; c < sizeof many_corpora / sizeof *many_corpora; c++)
         fprintf(out, "%s\\texttt{%s}", c == 0 ? "" : ", ", many_corpora[c]);
     fprintf(out, "}\n");
-    FILE *f = open_out(out_dir, "many-matrix.tex");
-    many_matrix(f, e, ne);
-    fclose(f);
-    f = open_out(out_dir, "many-pairs.tex");
-    many_pairs(f, ne);
-    fclose(f);
-    f = open_out(out_dir, "many-forum.tex");
-    many_forum(f, e, ne);
-    fclose(f);
+    many_matrix(out_dir, e, ne);
+    many_pairs(out_dir, ne);
+    many_forum(out_dir, e, ne);
 }
 
 int main(int argc, char **argv)
@@ -1474,12 +1475,8 @@ int main(int argc, char **argv)
     rounding_failures("RoundFloorFails", floor_half);
     rounding_failures("RoundRoundfFails", roundf);
     fclose(out);
-    FILE *f = open_out(argv[2], "rounding-table.tex");
-    rounding_table(f);
-    fclose(f);
-    f = open_out(argv[2], "forum-table.tex");
-    forum_table(f);
-    fclose(f);
+    rounding_table(argv[2]);
+    forum_table(argv[2]);
     write_warnings(argv[2]);
     return 0;
 }
