@@ -1300,34 +1300,42 @@ static Suite *qlinear_suite(void)
     tcase_add_test(tc, test_round_half_even);
     tcase_add_test(tc, test_round_matches_nearbyintf);
     suite_add_tcase(s, tc);
+
     tc = tcase_create("observer");
     tcase_add_test(tc, test_observe_forum);
     tcase_add_test(tc, test_observe_forum_output);
     tcase_add_test(tc, test_observe_includes_zero);
     suite_add_tcase(s, tc);
+
     tc = tcase_create("quantize");
     tcase_add_test(tc, test_quantize_forum);
     tcase_add_test(tc, test_quantize_ties_and_overflow);
     tcase_add_test(tc, test_dequantize_subtracts_the_zero_point);
     suite_add_tcase(s, tc);
+
     tc = tcase_create("forum quantizer");
     tcase_add_test(tc, test_forum_quantizer_differences);
     tcase_add_test(tc, test_forum_quantizer_clamps);
     suite_add_tcase(s, tc);
+
     tc = tcase_create("zero-point algebra");
     tcase_add_test(tc, test_acc_forum);
     tcase_add_test(tc, test_four_terms_identity);
     suite_add_tcase(s, tc);
+
     tc = tcase_create("the question's identity");
     tcase_add_test(tc, test_acc_question);
     suite_add_tcase(s, tc);
+
     tc = tcase_create("int32 accumulation");
     tcase_add_test(tc, test_wrap_at_the_bound);
     tcase_add_test(tc, test_layer_past_the_bound);
     suite_add_tcase(s, tc);
+
     tc = tcase_create("requantize one accumulator");
     tcase_add_test(tc, test_requantize_one);
     suite_add_tcase(s, tc);
+
     tc = tcase_create("forum functions");
     tcase_add_test(tc, test_forum_functions);
     tcase_add_test(tc, test_answer3_ties_to_even);
