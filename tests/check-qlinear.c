@@ -47,26 +47,18 @@ static void random_layer_1x64(ql_layer *L, int t)
                       : (int32_t)(test_rand(&s) % 256) - 128;
 }
 
-static int onednn_corpus_skipped(const char *engine, const char *isa,
-                                 const char *expected)
+static int corpus_skipped(const char *engine, const char *isa,
+                          const char *expected)
 {
-    const char *made = getenv("QL_ONEDNN_ISAS");
-    if (!made || strncmp(engine, "onednn", 6) != 0 || ql_cpu_has(made, isa))
+    const char *made = strncmp(engine, "onednn", 6) == 0
+                           ? getenv("QL_ONEDNN_ISAS")
+                       : strncmp(engine, "onnxruntime", 11) == 0
+                           ? getenv("QL_ORT_ISAS")
+                           : NULL;
+    if (!made || ql_cpu_has(made, isa))
         return 0;
     fprintf(stderr, "ground truth: no %s corpus on this CPU; %s skipped\n",
             isa, expected);
-    return 1;
-}
-
-static int ort_corpus_skipped(const char *engine, const char *isa,
-                              const char *expected)
-{
-    const char *made = getenv("QL_ORT_ISAS");
-    if (!made || strncmp(engine, "onnxruntime", 11) != 0
-        || ql_cpu_has(made, isa))
-        return 0;
-    fprintf(stderr, "ground truth: no %s corpus made; %s skipped\n", isa,
-            expected);
     return 1;
 }
 
@@ -787,8 +779,7 @@ static const struct {
 START_TEST(test_engine_matches_ground_truth)
 {
     const char *name = truth[_i].engine;
-    if (onednn_corpus_skipped(name, truth[_i].isa, truth[_i].expected)
-        || ort_corpus_skipped(name, truth[_i].isa, truth[_i].expected))
+    if (corpus_skipped(name, truth[_i].isa, truth[_i].expected))
         return;
     corpus_stats st = compare_engine(truth[_i].layers, truth[_i].expected,
                                      ql_find_engine(name));
@@ -905,7 +896,7 @@ static const struct {
 START_TEST(test_per_channel_matches_pytorch)
 {
     const char *name = per_channel_truth[_i].engine;
-    if (onednn_corpus_skipped(name, per_channel_truth[_i].isa,
+    if (corpus_skipped(name, per_channel_truth[_i].isa,
                               per_channel_truth[_i].expected))
         return;
     corpus_stats st = compare_corpus(per_channel_truth[_i].layers,

@@ -29,8 +29,11 @@ drive() {
     esac
 }
 
+# The VNNI flags MLAS needs for vpdpbusd are oneDNN's: ask qlinear cpu,
+# the one place that reads them.
 ort_isas=avx2
-grep -qwE 'avx512_vnni|avx_vnni' /proc/cpuinfo && ort_isas="vnni avx2"
+build/qlinear cpu | grep -qE '^onednn-corpora.* (vnni|avxvnni):' \
+    && ort_isas="vnni avx2"
 for e in ${QL_DRIVEN_ENGINES:-xnnpack gemmlowp onnxruntime}; do
     /usr/bin/python3 tests/engines.py ${seed:+--seed "$seed"} "$e" "$data"
     variants=$e
