@@ -25,6 +25,9 @@ import numpy as np
 import torch
 from torch.ao.quantization.observer import PerChannelMinMaxObserver
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from golden import log_uniform_int, random_shape  # noqa: E402
+
 f32 = np.float32
 warnings.filterwarnings("ignore", message=".*reduce_range will be deprecated.*")
 
@@ -66,15 +69,6 @@ def observe_tensor(t, dtype):
     return float(scale), int(zp)
 
 # ---------------------------------------------------------------- layers
-
-def log_uniform_int(rng, lo, hi):
-    return int(round(10 ** rng.uniform(np.log10(lo), np.log10(hi))))
-
-
-def random_shape(rng):
-    return (log_uniform_int(rng, 1, 32), log_uniform_int(rng, 1, 512),
-            log_uniform_int(rng, 1, 32))
-
 
 def observed_layer(rng, m, k, n, with_bias, symmetric):
     """Float data -> observers (per-channel weights) -> quantize -> layer.
@@ -235,11 +229,11 @@ def main():
     a = ap.parse_args()
     rng = random.Random(a.seed)
     torch.manual_seed(a.seed)
-    qnnpack = [observed_layer(rng, *random_shape(rng), i % 2 == 1, False)
+    qnnpack = [observed_layer(rng, *random_shape(rng, 32), i % 2 == 1, False)
                for i in range(300)] + \
               [extreme_layer(rng, i, False) for i in range(90)] + \
               [near_tie_layer(rng, False) for _ in range(60)]
-    onednn = [observed_layer(rng, *random_shape(rng), i % 2 == 1, True)
+    onednn = [observed_layer(rng, *random_shape(rng, 32), i % 2 == 1, True)
               for i in range(300)] + \
              [extreme_layer(rng, i, True) for i in range(90)] + \
              [near_tie_layer(rng, True) for _ in range(60)]

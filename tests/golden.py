@@ -75,9 +75,9 @@ def observed_layer(rng, m, k, n, with_bias, symmetric_weight=False):
             (sw, zw, qw.int_repr().flatten().tolist()), bias, (sy, zy))
 
 
-def random_shape(rng):
-    return (log_uniform_int(rng, 1, 64), log_uniform_int(rng, 1, 512),
-            log_uniform_int(rng, 1, 64))
+def random_shape(rng, mn=64):
+    return (log_uniform_int(rng, 1, mn), log_uniform_int(rng, 1, 512),
+            log_uniform_int(rng, 1, mn))
 
 
 def qnnpack_multiplier(sx, sw, sy):
