@@ -264,7 +264,7 @@ int ql_read_layer(ql_reader *r, ql_layer *L)
         goto bad;
     }
     {
-        long z;
+        long z = 0;
         if (required(r, read_scale(r, "output scale", &L->y_q.scale),
                      "output scale") < 0
             || required(r, read_int(r, "output zero point", 0, 255, &z),
@@ -283,7 +283,7 @@ static int read_qparams(ql_reader *r, const char *word, long zlo,
                         long zhi, ql_qparams *p)
 {
     char what[40];
-    long z;
+    long z = 0;
     int t = expect(r, word);
     if (t <= 0)
         return t;
@@ -335,7 +335,7 @@ static int read_weight_qparams(ql_reader *r, ql_layer *L)
     }
     for (size_t j = 0; j < L->n; j++) {
         char what[48];
-        long z;
+        long z = 0;
         snprintf(what, sizeof what, "weight zero point [%zu]", j);
         if (required(r, read_int(r, what, -128, 127, &z), what) < 0)
             return -1;
@@ -347,7 +347,7 @@ static int read_weight_qparams(ql_reader *r, ql_layer *L)
 
 static int read_weight_per_tensor(ql_reader *r, ql_qparams *p)
 {
-    long z;
+    long z = 0;
     if (parse_scale(r, "weight scale", &p->scale) < 0
         || required(r, read_int(r, "weight zero point", -128, 127, &z),
                     "weight zero point") < 0)
@@ -374,7 +374,7 @@ static int read_observation(ql_reader *r, ql_scheme *sc, size_t *rows,
     line = r->tok_line;
     sc->symmetric = sc->reduce_range = 0;
     if (rows && strcmp(r->tok, "per-channel") == 0) {
-        long nrows;
+        long nrows = 0;
         if ((t = next_token(r)) < 0)
             return t;
         if (t == 0 || r->tok_line != line)
@@ -492,7 +492,7 @@ int ql_read_quantize(ql_reader *r, ql_dtype *t, ql_qparams *p, float **v,
 int ql_read_outputs(ql_reader *r, size_t n, uint8_t *y)
 {
     for (size_t i = 0; i < n; i++) {
-        long v;
+        long v = 0;
         int t = next_token(r);
         if (t > 0 && i == 0 && strcmp(r->tok, "unsupported:") == 0) {
             while (r->c != EOF && r->c != '\n')

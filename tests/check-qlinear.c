@@ -800,7 +800,7 @@ START_TEST(test_observers_match_pytorch)
     float *v;
     size_t n, cases = 0;
     double want_s;
-    long want_z;
+    long want_z = 0;
     size_t bad = 0;
     char first[200] = "";
     ql_reader_init(&r, in, "observers.txt");
@@ -833,7 +833,7 @@ START_TEST(test_quantize_matches_pytorch)
     ql_qparams p;
     float *v;
     size_t n, values = 0;
-    long want;
+    long want = 0;
     size_t bad = 0;
     char first[200] = "";
     ql_reader_init(&r, in, "quantize.txt");
@@ -927,7 +927,7 @@ START_TEST(test_per_channel_observers_match_pytorch)
         int differs = 0;
         for (size_t i = 0; i < rows; i++) {
             double want_s;
-            long want_z;
+            long want_z = 0;
             ck_assert_int_eq(fscanf(ex, "%lf %ld", &want_s, &want_z), 2);
             if ((p[i].scale != (float)want_s || p[i].zero_point != want_z)
                 && !differs++ && bad == 0)
