@@ -236,6 +236,25 @@ static void forum_walk(void)
         snprintf(name, sizeof name, "WalkQRounded%c", "AB"[j]);
         def(name, "%.0f", (double)ql_round_half_even(v));
     }
+    int qu = ulps_apart(mq, ql_multiplier_qnnpack(L->x_q.scale, L->w_q.scale,
+                                                  L->y_q.scale));
+    def("WalkQMult", "%.9g", (double)mq);
+    if (qu == 0)
+        def("WalkQMultVsQnnpack", "%s", "the same float32 number as QNNPACK's");
+    else
+        def("WalkQMultVsQnnpack", "%d unit%s in the last place from QNNPACK's",
+            qu, qu == 1 ? "" : "s");
+    uint8_t out[2];
+    ql_find_engine("qnnpack")->run(L, out);
+    for (size_t j = 0; j < 2; j++) {
+        char name[32];
+        snprintf(name, sizeof name, "WalkReal%c", "AB"[j]);
+        def(name, "%.4f", (double)L->x_q.scale * L->w_q.scale
+                          * (double)ql_acc_exact(L, 0, j));
+        snprintf(name, sizeof name, "WalkDeq%c", "AB"[j]);
+        def(name, "%.4f", (double)ql_dequantize(out[j], L->y_q));
+    }
+    def("WalkHalfStep", "%.4f", (double)L->y_q.scale / 2);
 }
 
 static void quantizer_examples(void)
@@ -735,6 +754,15 @@ static void double_example(void)
                         (double)a * ((double)L.x_q.scale * L.w_q.scale) / L.y_q.scale);
                     def("DblAnswer", "%d", a3[o]);
                     def("DblValueF", "%.9g", (double)((float)ql_wrap_i32(a) * m));
+                    double vd = (double)a * ((double)L.x_q.scale * L.w_q.scale) / L.y_q.scale;
+                    float vf = (float)ql_wrap_i32(a) * m;
+                    def("DblRoundD", "%.0f", nearbyint(vd));
+                    def("DblRoundF", "%.0f", (double)ql_round_half_even(vf));
+                    def("DblDoubleSide", "%s", vd - floor(vd) == 0.5 ? "exactly a tie"
+                        : vd - floor(vd) < 0.5 ? "just below the tie" : "just above the tie");
+                    def("DblFloatSide", "%s", vf - floorf(vf) == 0.5f
+                        ? "exactly a tie, which goes to the even neighbour"
+                        : vf - floorf(vf) < 0.5f ? "just below the tie" : "just above the tie");
                     tie_acc = (double)a;
                     tie_zy = (double)L.y_q.zero_point;
                     tie_double = (double)a * ((double)L.x_q.scale * L.w_q.scale) / L.y_q.scale;
@@ -767,6 +795,7 @@ static void double_example(void)
     static const char *const dbl[] = { "DblCorpus", "DblK", "DblAcc",
         "DblSx", "DblSw", "DblSy",
         "DblZy", "DblValue", "DblAnswer", "DblValueF", "DblQnnpack",
+        "DblRoundD", "DblRoundF", "DblDoubleSide", "DblFloatSide",
         "DblTorch", "DblExact", "DblVerdict" };
     def_unknown(dbl, sizeof dbl / sizeof dbl[0]);
 }
