@@ -456,12 +456,20 @@ build/docs/slides.tex: build/docs/slides.md
 build/docs/instructor.tex: build/docs/instructor.md
 	pandoc -s --toc --number-sections -V geometry:margin=25mm \
 	  -V colorlinks -o $@ $<
+# pdflatex runs from an empty .aux until .aux and .toc stop changing (the
+# table of contents moves the pages it lists, so two passes are not
+# always enough), so a fresh clone makes the same PDF as a rebuild.
 docs/slides.pdf docs/instructor.pdf: docs/%.pdf: build/docs/%.tex \
                                      $(FIGS:%=figures/%.pdf)
-	for pass in 1 2; do \
+	rm -f build/docs/$*.aux build/docs/$*.toc build/docs/$*.*.prev; \
+	for pass in 1 2 3 4; do \
 	  pdflatex -interaction=nonstopmode -halt-on-error \
 	    -output-directory build/docs $< > build/docs/$*.out \
 	    || { tail -30 build/docs/$*.out; exit 1; }; \
+	  cmp -s build/docs/$*.aux build/docs/$*.aux.prev \
+	    && cmp -s build/docs/$*.toc build/docs/$*.toc.prev 2>/dev/null && break; \
+	  cp build/docs/$*.aux build/docs/$*.aux.prev; \
+	  cp build/docs/$*.toc build/docs/$*.toc.prev 2>/dev/null || :; \
 	done
 	cp build/docs/$*.pdf $@
 docs/instructor.html: build/docs/instructor.md docs/qlinear.css
