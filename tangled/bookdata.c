@@ -895,7 +895,7 @@ static void fbgemm_example(void)
     def("FbExAvx", "%d", b);
 }
 
-static size_t sat_by_one, sat_by_more;
+static size_t sat_by_one, sat_by_more, fb_layers, fb_qnnpack_layers;
 
 static void fbgemm_row(FILE *f, const char *name)
 {
@@ -938,6 +938,8 @@ static void fbgemm_row(FILE *f, const char *name)
     }
     sat_by_one += sat_one;
     sat_by_more += sat_more;
+    fb_layers += layers;
+    fb_qnnpack_layers += q_layers;
     table_row(f, "\\texttt{%s} & %zu & %zu & %zu & %zu & %zu (%zu) & %d",
               name, layers, sat_layers, sat_one, sat_more, q_layers,
               q_outputs, max_diff);
@@ -955,6 +957,8 @@ static void fbgemm_table(const char *out_dir)
     fbgemm_row(f, "observed");
     fbgemm_row(f, "observed-reduce-range");
     table_close(f);
+    def("FbLayers", "%zu", fb_layers);
+    def("FbQnnpackLayers", "%zu", fb_qnnpack_layers);
     def("FbSatMorePercent", "%.0f",
         100.0 * (double)sat_by_more / (double)(sat_by_one + sat_by_more));
 }
