@@ -89,18 +89,6 @@ float ql_dequantize(int32_t q, ql_qparams p)
     return p.scale * (float)(q - p.zero_point);
 }
 
-ql_qparams ql_weight_q(const ql_layer *L, size_t j)
-{
-    return L->w_channel ? L->w_channel[j] : L->w_q;
-}
-
-void ql_observe_rows(ql_scheme sc, const float *v, size_t rows,
-                     size_t cols, ql_qparams *out)
-{
-    for (size_t r = 0; r < rows; r++)
-        out[r] = ql_observe(sc, v + r * cols, cols);
-}
-
 int64_t ql_acc_exact(const ql_layer *L, size_t i, size_t j)
 {
     const uint8_t *x = L->x + i * L->k;
@@ -158,6 +146,18 @@ int64_t ql_acc_question(const ql_layer *L, size_t i, size_t j)
     for (size_t kk = 0; kk < L->k; kk++)
         a += (int64_t)(x[kk] - L->x_q.zero_point - zw) * w[kk];
     return a;
+}
+
+ql_qparams ql_weight_q(const ql_layer *L, size_t j)
+{
+    return L->w_channel ? L->w_channel[j] : L->w_q;
+}
+
+void ql_observe_rows(ql_scheme sc, const float *v, size_t rows,
+                     size_t cols, ql_qparams *out)
+{
+    for (size_t r = 0; r < rows; r++)
+        out[r] = ql_observe(sc, v + r * cols, cols);
 }
 
 int32_t ql_wrap_i32(int64_t v)

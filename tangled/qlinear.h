@@ -82,9 +82,6 @@ int32_t ql_quantize(float r, ql_qparams p, ql_dtype t);
 float ql_dequantize(int32_t q, ql_qparams p);
 int32_t ql_forum_quantize(float r, ql_qparams p);
 const ql_layer *ql_forum_layer(void);
-ql_qparams ql_weight_q(const ql_layer *L, size_t j);
-void ql_observe_rows(ql_scheme sc, const float *v, size_t rows,
-                     size_t cols, ql_qparams *out);
 int64_t ql_acc_exact(const ql_layer *L, size_t i, size_t j);
 int64_t ql_acc_raw(const ql_layer *L, size_t i, size_t j);
 int64_t ql_row_sum(const ql_layer *L, size_t i);
@@ -93,6 +90,9 @@ int64_t ql_four_terms(int64_t raw, int64_t row, int64_t col, int64_t k,
                       int64_t zx, int64_t zw);
 int64_t ql_acc_four_terms(const ql_layer *L, size_t i, size_t j);
 int64_t ql_acc_question(const ql_layer *L, size_t i, size_t j);
+ql_qparams ql_weight_q(const ql_layer *L, size_t j);
+void ql_observe_rows(ql_scheme sc, const float *v, size_t rows,
+                     size_t cols, ql_qparams *out);
 int32_t ql_wrap_i32(int64_t v);
 uint8_t ql_requantize(int32_t acc, float m, int32_t zy);
 void ql_forum_question(const ql_layer *L, double *y);

@@ -28,25 +28,6 @@ static const float zp_example_r = 0.5f;
 static const int32_t zp_example_z = 1;
 static const struct { int32_t acc; float m; int32_t zy; }
     requant_tie = { 5, 0.5f, 0 }, requant_order = { 600, 0.5f, -100 };
-static uint32_t test_rand(uint32_t *s)
-{
-    *s = *s * 1664525u + 1013904223u;
-    return *s >> 8;
-}
-
-static void random_layer_1x64(ql_layer *L, int t)
-{
-    uint32_t s = 7u + (uint32_t)t;
-    for (int kk = 0; kk < 64; kk++) {
-        L->x[kk] = (uint8_t)(test_rand(&s) & 0xff);
-        L->w[kk] = (int8_t)((int)(test_rand(&s) & 0xff) - 128);
-    }
-    L->x_q.zero_point = t == 0 ? 0 : t == 1 ? 255
-                      : (int32_t)(test_rand(&s) % 256);
-    L->w_q.zero_point = t == 0 ? -128 : t == 1 ? 127
-                      : (int32_t)(test_rand(&s) % 256) - 128;
-}
-
 static int corpus_skipped(const char *engine, const char *isa,
                           const char *expected)
 {
@@ -146,6 +127,25 @@ static size_t walk_probes(const char *corpus, const char *const *names,
     fclose(f);
     ck_assert_msg(r.err[0] == '\0', "%s", r.err);
     return bad;
+}
+
+static uint32_t test_rand(uint32_t *s)
+{
+    *s = *s * 1664525u + 1013904223u;
+    return *s >> 8;
+}
+
+static void random_layer_1x64(ql_layer *L, int t)
+{
+    uint32_t s = 7u + (uint32_t)t;
+    for (int kk = 0; kk < 64; kk++) {
+        L->x[kk] = (uint8_t)(test_rand(&s) & 0xff);
+        L->w[kk] = (int8_t)((int)(test_rand(&s) & 0xff) - 128);
+    }
+    L->x_q.zero_point = t == 0 ? 0 : t == 1 ? 255
+                      : (int32_t)(test_rand(&s) % 256);
+    L->w_q.zero_point = t == 0 ? -128 : t == 1 ? 127
+                      : (int32_t)(test_rand(&s) % 256) - 128;
 }
 
 #ifndef QL_TEST_DATA
@@ -289,23 +289,6 @@ START_TEST(test_quantize_forum)
 }
 END_TEST
 
-START_TEST(test_quantize_ties_and_overflow)
-{
-    ql_qparams p = { 1.0f, 1 };
-    ck_assert_int_eq(ql_quantize(2.5f, p, QL_QINT8), 3);
-    ck_assert_int_eq(ql_quantize(3.5f, p, QL_QINT8), 5);
-    ck_assert_int_eq(ql_quantize(-2.5f, p, QL_QINT8), -1);
-    ck_assert_int_eq(ql_quantize(0.5f, p, QL_QINT8), 1);
-    p.zero_point = 3;
-    ck_assert_int_eq(ql_quantize(1e30f, p, QL_QUINT8), 0);
-    ck_assert_int_eq(ql_quantize(INFINITY, p, QL_QUINT8), 0);
-    ck_assert_int_eq(ql_quantize(3e9f, p, QL_QUINT8), 255);
-    ck_assert_int_eq(ql_quantize(9e18f, p, QL_QUINT8), 255);
-    ck_assert_int_eq(ql_quantize(1e19f, p, QL_QINT8), -128);
-    ck_assert_int_eq(ql_quantize(-1e30f, p, QL_QINT8), -128);
-}
-END_TEST
-
 START_TEST(test_forum_quantizer_differences)
 {
     ql_qparams p = { div_example_s, 0 }, z = { 1.0f, zp_example_z };
@@ -383,29 +366,6 @@ START_TEST(test_wrap_at_the_bound)
 }
 END_TEST
 
-START_TEST(test_layer_past_the_bound)
-{
-    enum { K = 40000 };
-    static uint8_t x[K];
-    static int8_t w[K];
-    ql_layer L = { 1, K, 1, { 1.0f, 0 }, { 1.0f, -128 }, { 1.0f, 0 },
-                   x, w, NULL, NULL };
-    memset(x, 255, sizeof x);
-    memset(w, 127, sizeof w);
-    ck_assert_int_eq(ql_acc_exact(&L, 0, 0), 40000LL * 65025);
-    ck_assert_int_eq(ql_wrap_i32(ql_acc_exact(&L, 0, 0)),
-                     40000LL * 65025 - 4294967296LL);
-    uint8_t y;
-    L.y_q.scale = 1e6f;
-    ql_find_engine("qnnpack")->run(&L, &y);
-    ck_assert_int_eq(y, 0);
-    ql_find_engine("fbgemm")->run(&L, &y);
-    ck_assert_int_eq(y, 0);
-    ql_find_engine("exact")->run(&L, &y);
-    ck_assert_int_eq(y, 255);
-}
-END_TEST
-
 START_TEST(test_requantize_one)
 {
     const ql_layer *L = ql_forum_layer();
@@ -457,37 +417,6 @@ START_TEST(test_answer3_ties_to_even)
 }
 END_TEST
 
-START_TEST(test_question_multiplier_in_double)
-{
-    uint8_t x[1];
-    int8_t w[1];
-    ql_layer L = { 1, 1, 1, { 0, 0 }, { 0.0037698182f, 0 },
-                   { 0.0048f, 0 }, x, w, NULL, NULL };
-    int found = 0, bad = 0;
-    for (int i = 0; i < 400 && found < 4; i++) {
-        L.x_q.scale = 0.0107734138f + 0.0000173f * (float)i;
-        float md = (float)((double)L.x_q.scale * L.w_q.scale / L.y_q.scale);
-        float mf = L.x_q.scale * L.w_q.scale;
-        mf = mf / L.y_q.scale;
-        for (int xv = 1; md != mf && xv < 256; xv++)
-            for (int wv = 1; wv < 128; wv++) {
-                float a = (float)(xv * wv), want = ql_round_half_even(a * md);
-                double y[1];
-                if (want == ql_round_half_even(a * mf) || want > 255.0f)
-                    continue;
-                x[0] = (uint8_t)xv;
-                w[0] = (int8_t)wv;
-                ql_forum_question(&L, y);
-                found++;
-                bad += y[0] != want;
-            }
-    }
-    ck_assert_msg(found > 0, "no scales where the two multipliers differ");
-    ck_assert_msg(bad == 0, "%d of %d layers got the float32 multiplier",
-                  bad, found);
-}
-END_TEST
-
 START_TEST(test_cvt_out_of_range)
 {
     ck_assert_int_eq(ql_cvt_f32_i32(2147483520.0f), 2147483520);
@@ -496,6 +425,23 @@ START_TEST(test_cvt_out_of_range)
     ck_assert_int_eq(ql_cvt_f32_i32(1e30f), INT32_MIN);
     ck_assert_int_eq(ql_cvt_f32_i32(NAN), INT32_MIN);
     ck_assert_int_eq(ql_cvt_f32_i32(-2.5f), -2);
+}
+END_TEST
+
+START_TEST(test_quantize_ties_and_overflow)
+{
+    ql_qparams p = { 1.0f, 1 };
+    ck_assert_int_eq(ql_quantize(2.5f, p, QL_QINT8), 3);
+    ck_assert_int_eq(ql_quantize(3.5f, p, QL_QINT8), 5);
+    ck_assert_int_eq(ql_quantize(-2.5f, p, QL_QINT8), -1);
+    ck_assert_int_eq(ql_quantize(0.5f, p, QL_QINT8), 1);
+    p.zero_point = 3;
+    ck_assert_int_eq(ql_quantize(1e30f, p, QL_QUINT8), 0);
+    ck_assert_int_eq(ql_quantize(INFINITY, p, QL_QUINT8), 0);
+    ck_assert_int_eq(ql_quantize(3e9f, p, QL_QUINT8), 255);
+    ck_assert_int_eq(ql_quantize(9e18f, p, QL_QUINT8), 255);
+    ck_assert_int_eq(ql_quantize(1e19f, p, QL_QINT8), -128);
+    ck_assert_int_eq(ql_quantize(-1e30f, p, QL_QINT8), -128);
 }
 END_TEST
 
@@ -1260,6 +1206,60 @@ START_TEST(test_probes_of_clamping_engines)
     size_t bad = walk_probes(probe_corpus[_i], names, 4, 1, &checked);
     ck_assert_msg(bad == 0, "%zu of %zu outputs differ", bad, checked);
     ck_assert_uint_gt(checked, 100);
+}
+END_TEST
+
+START_TEST(test_layer_past_the_bound)
+{
+    enum { K = 40000 };
+    static uint8_t x[K];
+    static int8_t w[K];
+    ql_layer L = { 1, K, 1, { 1.0f, 0 }, { 1.0f, -128 }, { 1.0f, 0 },
+                   x, w, NULL, NULL };
+    memset(x, 255, sizeof x);
+    memset(w, 127, sizeof w);
+    ck_assert_int_eq(ql_acc_exact(&L, 0, 0), 40000LL * 65025);
+    ck_assert_int_eq(ql_wrap_i32(ql_acc_exact(&L, 0, 0)),
+                     40000LL * 65025 - 4294967296LL);
+    uint8_t y;
+    L.y_q.scale = 1e6f;
+    ql_find_engine("qnnpack")->run(&L, &y);
+    ck_assert_int_eq(y, 0);
+    ql_find_engine("fbgemm")->run(&L, &y);
+    ck_assert_int_eq(y, 0);
+    ql_find_engine("exact")->run(&L, &y);
+    ck_assert_int_eq(y, 255);
+}
+END_TEST
+
+START_TEST(test_question_multiplier_in_double)
+{
+    uint8_t x[1];
+    int8_t w[1];
+    ql_layer L = { 1, 1, 1, { 0, 0 }, { 0.0037698182f, 0 },
+                   { 0.0048f, 0 }, x, w, NULL, NULL };
+    int found = 0, bad = 0;
+    for (int i = 0; i < 400 && found < 4; i++) {
+        L.x_q.scale = 0.0107734138f + 0.0000173f * (float)i;
+        float md = (float)((double)L.x_q.scale * L.w_q.scale / L.y_q.scale);
+        float mf = L.x_q.scale * L.w_q.scale;
+        mf = mf / L.y_q.scale;
+        for (int xv = 1; md != mf && xv < 256; xv++)
+            for (int wv = 1; wv < 128; wv++) {
+                float a = (float)(xv * wv), want = ql_round_half_even(a * md);
+                double y[1];
+                if (want == ql_round_half_even(a * mf) || want > 255.0f)
+                    continue;
+                x[0] = (uint8_t)xv;
+                w[0] = (int8_t)wv;
+                ql_forum_question(&L, y);
+                found++;
+                bad += y[0] != want;
+            }
+    }
+    ck_assert_msg(found > 0, "no scales where the two multipliers differ");
+    ck_assert_msg(bad == 0, "%d of %d layers got the float32 multiplier",
+                  bad, found);
 }
 END_TEST
 
