@@ -1429,7 +1429,7 @@ static void many_pairs(const char *dir, size_t ne)
 {
     FILE *f = table_open(dir, "many-pairs.tex", "@{}rrlrlrrl@{}",
         "\\multicolumn{2}{c}{engines} & corpus & layer & "
-        "$M\\times K\\times N$ & output & codes & cause ");
+        "$B\\times K\\times N$ & output & codes & cause ");
     for (size_t a = 0; a < ne; a++)
         for (size_t b = a + 1; b < ne; b++) {
             const pair_seen *p = &seen[a][b];
