@@ -1205,7 +1205,8 @@ START_TEST(test_probes_of_clamping_engines)
     size_t checked = 0;
     size_t bad = walk_probes(probe_corpus[_i], names, 4, 1, &checked);
     ck_assert_msg(bad == 0, "%zu of %zu outputs differ", bad, checked);
-    ck_assert_uint_gt(checked, 100);
+    ck_assert_msg(checked >= 20, "%s: only %zu outputs lie inside the"
+                  " range and away from a tie", probe_corpus[_i], checked);
 }
 END_TEST
 

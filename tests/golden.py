@@ -21,6 +21,7 @@ import torch
 from torch.ao.quantization.observer import MinMaxObserver
 
 f32 = np.float32
+FLT_MAX = float(np.finfo(np.float32).max)
 warnings.filterwarnings("ignore", message=".*reduce_range will be deprecated.*")
 
 # ---------------------------------------------------------------- engines
@@ -334,11 +335,17 @@ def observer_vectors(rng):
              [0.5], [-0.5], [1e-7, -1e-7], [2.0 ** -23, 0.0]]
     for v in fixed:
         yield v
-    for _ in range(400):
+    made = 0
+    while made < 400:
         n = rng.randint(1, 20)
         scale = 10 ** rng.uniform(-38, 38)
         shift = rng.choice([0.0, 0.0, 1.0, -1.0]) * scale * rng.random()
-        yield [rng.gauss(0, 1) * scale + shift for _ in range(n)]
+        v = [rng.gauss(0, 1) * scale + shift for _ in range(n)]
+        # near 1e38 a value can round to inf in float32, which is not a
+        # tensor a network has (and our reader refuses it): draw again
+        if all(abs(x) <= FLT_MAX for x in v):
+            made += 1
+            yield v
 
 
 def write_observers(out, rng):
