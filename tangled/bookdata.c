@@ -175,6 +175,8 @@ static void forum_numbers(void)
     def("ForumMultUlps", "%d unit%s", ulps, ulps == 1 ? "" : "s");
     def("ForumMd", "%.17g",
         (double)L->x_q.scale * L->w_q.scale / L->y_q.scale);
+    if ((float)((double)L->x_q.scale * L->w_q.scale / L->y_q.scale) != mq)
+        warn_book("answer 3's multiplier no longer rounds to QNNPACK's");
     def("ForumPairX", "%d", L->x[0]);
     def("ForumPairY", "%d", L->x[1]);
     def("ForumPairWa", "%d", L->w[0]);
@@ -334,11 +336,14 @@ static float random_scale(void)
 
 static void multiplier_orders(void)
 {
-    int trials = 100000, differ = 0, shown = 0, max_ulps = 0;
+    int trials = 100000, differ = 0, differ_double = 0, shown = 0;
+    int max_ulps = 0;
     for (int t = 0; t < trials; t++) {
         float sx = random_scale(), sw = random_scale(), sy = random_scale();
         float mq = ql_multiplier_qnnpack(sx, sw, sy);
         float mf = ql_multiplier_fbgemm(sx, sw, sy);
+        if ((float)((double)sx * sw / sy) != mq)
+            differ_double++;
         if (mq == mf)
             continue;
         differ++;
@@ -356,6 +361,7 @@ static void multiplier_orders(void)
     }
     def("MultTrials", "%d", trials);
     def("MultDiffer", "%d", differ);
+    def("MultDoubleDiffer", "%d", differ_double);
     def("MultMaxUlps", "%d unit%s", max_ulps, max_ulps == 1 ? "" : "s");
 }
 
