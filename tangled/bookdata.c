@@ -428,25 +428,14 @@ static void run_forum(const ql_layer *L, uint8_t *y,
     free(d);
 }
 
-static void run_question(const ql_layer *L, uint8_t *y)
+enum variant { FBGEMM_ORDER, DOUBLE_MULTIPLIER, DOUBLE_PRODUCT };
+static void qnnpack_variant(const ql_layer *L, uint8_t *y, enum variant v)
 {
-    run_forum(L, y, ql_forum_question);
-}
-
-static void run_answer2(const ql_layer *L, uint8_t *y)
-{
-    run_forum(L, y, ql_forum_answer2);
-}
-
-static void run_answer3(const ql_layer *L, uint8_t *y)
-{
-    run_forum(L, y, ql_forum_answer3);
-}
-
-static void qnnpack_variant(const ql_layer *L, uint8_t *y, float mult,
-                            int double_product)
-{
-    float sx = L->x_q.scale, sw = L->w_q.scale;
+    float sx = L->x_q.scale, sw = L->w_q.scale, sy = L->y_q.scale;
+    float mult = v == FBGEMM_ORDER ? ql_multiplier_fbgemm(sx, sw, sy)
+        : v == DOUBLE_MULTIPLIER ? (float)((double)sx * sw / sy)
+        : ql_multiplier_qnnpack(sx, sw, sy);
+    int double_product = v == DOUBLE_PRODUCT;
     for (size_t i = 0; i < L->m; i++)
         for (size_t j = 0; j < L->n; j++) {
             int64_t b = L->bias ? ql_qnnpack_bias(L->bias[j], sx, sw) : 0;
@@ -458,25 +447,14 @@ static void qnnpack_variant(const ql_layer *L, uint8_t *y, float mult,
         }
 }
 
-static void run_fbgemm_order(const ql_layer *L, uint8_t *y)
-{
-    qnnpack_variant(L, y, ql_multiplier_fbgemm(L->x_q.scale, L->w_q.scale,
-                                               L->y_q.scale), 0);
-}
-
-static void run_double_multiplier(const ql_layer *L, uint8_t *y)
-{
-    qnnpack_variant(L, y, (float)((double)L->x_q.scale * L->w_q.scale
-                                  / L->y_q.scale), 0);
-}
-
-static void run_double_product(const ql_layer *L, uint8_t *y)
-{
-    qnnpack_variant(L, y, ql_multiplier_qnnpack(L->x_q.scale,
-                                                L->w_q.scale,
-                                                L->y_q.scale), 1);
-}
-
+#define RUN_FN(name, call) \
+    static void name(const ql_layer *L, uint8_t *y) { call; }
+RUN_FN(run_question, run_forum(L, y, ql_forum_question))
+RUN_FN(run_answer2, run_forum(L, y, ql_forum_answer2))
+RUN_FN(run_answer3, run_forum(L, y, ql_forum_answer3))
+RUN_FN(run_fbgemm_order, qnnpack_variant(L, y, FBGEMM_ORDER))
+RUN_FN(run_double_multiplier, qnnpack_variant(L, y, DOUBLE_MULTIPLIER))
+RUN_FN(run_double_product, qnnpack_variant(L, y, DOUBLE_PRODUCT))
 static const struct {
     const char *label;
     ql_run_fn run;
@@ -835,12 +813,8 @@ static ql_corpus_stats per_channel_compare(const char *layers,
                                            const char *expected,
                                            const char *engine)
 {
-    char pl[1024], pe[1024];
-    ql_corpus_stats st;
-    corpus_path(pl, sizeof pl, layers, "layers");
-    corpus_path(pe, sizeof pe, expected, "expected");
-    if (ql_compare_corpus(pl, pe, ql_find_engine(engine)->run, 0, &st) != 0)
-        fail_book(st.detail);
+    ql_corpus_stats st = compare_with(layers, expected,
+                                      ql_find_engine(engine)->run, 0);
     if (st.bad_outputs != 0)
         fail_book("an engine disagrees with a per-channel corpus");
     return st;
@@ -982,13 +956,8 @@ static void fma_report(const char *dir)
     fputs("\\begin{tabular}{llr}\n\\toprule\nengine & corpus & layers "
           "that change (outputs)\\\\\n\\midrule\n", f);
     for (int i = 0; i < NT; i++) {
-        ql_corpus_stats st;
-        char pl[1024], pe[1024];
-        corpus_path(pl, sizeof pl, t[i].corpus, "layers");
-        corpus_path(pe, sizeof pe, t[i].expected, "expected");
-        if (ql_compare_corpus(pl, pe, ql_find_engine(t[i].engine)->run, 0,
-                              &st) != 0)
-            fail_book(st.detail);
+        ql_corpus_stats st = compare_with(t[i].corpus, t[i].expected,
+                                          ql_find_engine(t[i].engine)->run, 0);
         fprintf(f, "\\texttt{%s} & \\texttt{%s} & %zu of %zu (%zu)\\\\\n",
                 t[i].engine, t[i].corpus, st.bad_layers, st.layers,
                 st.bad_outputs);
