@@ -97,7 +97,8 @@ help:
 	@echo "make check-install   install into a temporary DESTDIR, build a program with pkg-config, run it"
 	@echo "make clean       remove build/"
 	@echo "make help        this list"
-	@echo "Outputs: build/qlinear, docs/qlinear.pdf, docs/qlinear.html"
+	@echo "Outputs: build/qlinear, docs/qlinear.pdf, docs/qlinear.html, docs/instructor.pdf,"
+	@echo "         docs/instructor.html, docs/slides.pdf, docs/exercises.pdf, docs/exercises.html"
 
 # --- packages --------------------------------------------------------
 deps:
@@ -444,13 +445,27 @@ check-exercises: $(EXERCISES:%.c=build/ex/start/%) \
 # LaTeX, which pdflatex runs from the top directory so that figures/ and
 # build/gen/ resolve; the guide's HTML comes from the same Markdown.
 DEBS += texlive-pictures
-DOCS := docs/instructor.pdf docs/instructor.html docs/slides.pdf
+DOCS := docs/instructor.pdf docs/instructor.html docs/slides.pdf \
+        docs/exercises.pdf docs/exercises.html
 all: $(DOCS)
 build/docs/%.md: docs/%.md docs/fill.pl build/gen/numbers.tex \
                  docs/qlinear.pdf
 	mkdir -p build/docs
 	perl docs/fill.pl build/gen/numbers.tex build/qlinear.aux < $< \
 	  | sed -e "s|@DEBS@|$(DEBS)|" -e "s|@NEX@|$(words $(EXERCISES))|" > $@
+# The participants' handout: docs/exercises.pl puts the statements and
+# hints of the book's exercises (never their tests or solutions) into
+# docs/exercises.md, then it is filled and typeset as the guide is.
+build/docs/exercises.md: docs/exercises.md docs/exercises.pl $(NW) \
+                         docs/fill.pl build/gen/numbers.tex docs/qlinear.pdf
+	mkdir -p build/docs
+	perl docs/exercises.pl $(NW) < $< \
+	  | perl docs/fill.pl build/gen/numbers.tex build/qlinear.aux \
+	  | sed -e "s|@NEX@|$(words $(EXERCISES))|" > $@
+build/docs/exercises.tex: build/docs/exercises.md
+	pandoc -s --toc -V geometry:margin=25mm -V colorlinks -o $@ $<
+docs/exercises.html: build/docs/exercises.md docs/qlinear.css
+	pandoc -s --toc --css qlinear.css --metadata lang=en -o $@ $<
 build/docs/slides.tex: build/docs/slides.md
 	pandoc -t beamer -s -o $@ $<
 build/docs/instructor.tex: build/docs/instructor.md
@@ -459,8 +474,8 @@ build/docs/instructor.tex: build/docs/instructor.md
 # pdflatex runs from an empty .aux until .aux and .toc stop changing (the
 # table of contents moves the pages it lists, so two passes are not
 # always enough), so a fresh clone makes the same PDF as a rebuild.
-docs/slides.pdf docs/instructor.pdf: docs/%.pdf: build/docs/%.tex \
-                                     $(FIGS:%=figures/%.pdf)
+docs/slides.pdf docs/instructor.pdf docs/exercises.pdf: \
+  docs/%.pdf: build/docs/%.tex $(FIGS:%=figures/%.pdf)
 	rm -f build/docs/$*.aux build/docs/$*.toc build/docs/$*.*.prev; \
 	for pass in 1 2 3 4; do \
 	  pdflatex -interaction=nonstopmode -halt-on-error \
@@ -539,7 +554,8 @@ check-roots: | deps
 	  || { echo "noroots: unexpected roots (a misspelled chunk name?)"; exit 1; }
 	@echo "check-roots: the roots are $(ROOTS)"
 
-check-docs: docs/qlinear.pdf docs/qlinear.html
+check-docs: docs/qlinear.pdf docs/qlinear.html docs/exercises.pdf \
+            docs/exercises.html
 	@test ! -s build/gen/warnings.txt || { sed 's/^/warning: /' \
 	  build/gen/warnings.txt; echo "check-docs: the book shows these" \
 	  "warnings in a box; make check will fail after the tests"; }
@@ -554,9 +570,17 @@ check-docs: docs/qlinear.pdf docs/qlinear.html
 	@! pdffonts docs/qlinear.pdf | awk 'NR > 2 && $$(NF-4) != "yes"' | grep .
 	@for f in $(FIGS); do pdfinfo figures/$$f.pdf >/dev/null; \
 	  grep -q "<svg" figures/$$f.svg; done
+	@test $$(grep -c 'Check</strong> with <code>make exercise N=' docs/exercises.html) \
+	  = $(words $(EXERCISES)) || { echo "check-docs: docs/exercises.html" \
+	  "does not have one 'make exercise N=' per exercise"; exit 1; }
+	@! grep -nE 'START_TEST|ck_assert|solutions/|ex[0-9]+_want' \
+	  docs/exercises.html build/docs/exercises.md || { echo "check-docs:" \
+	  "the handout shows a test or a solution (above)"; exit 1; }
+	@! pdffonts docs/exercises.pdf | awk 'NR > 2 && $$(NF-4) != "yes"' | grep .
 	@echo "check-docs: PDF without undefined references or overfull lines," \
 	  "all fonts embedded; HTML with MathML and no raw TeX math;" \
-	  "$(words $(FIGS)) figures in PDF and SVG"
+	  "$(words $(FIGS)) figures in PDF and SVG; a handout of" \
+	  "$(words $(EXERCISES)) exercises without tests or solutions"
 
 # The oneDNN instruction sets this CPU can answer for, as `qlinear cpu`
 # lists them (NAME:ONEDNN_MAX_CPU_ISA ...): the one place that decides.
