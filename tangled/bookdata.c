@@ -1453,6 +1453,81 @@ static void many_engines(const char *out_dir)
     many_forum(out_dir, e, ne);
 }
 
+static void exercise5_answer(void)
+{
+    const ql_layer *F = ql_forum_layer();
+    int32_t zx = F->x_q.zero_point, zw = F->w_q.zero_point;
+    int64_t hi = 0, lo = 0, k;
+    int xh = 0, wh = 0, xl = 0, wl = 0;
+    for (int x = 0; x < 256; x++)
+        for (int w = -128; w < 128; w++) {
+            int64_t p = (int64_t)(x - zx) * (w - zw);
+            if (p > hi) { hi = p; xh = x; wh = w; }
+            if (p < lo) { lo = p; xl = x; wl = w; }
+        }
+    k = INT32_MAX / hi;
+    if (lo < 0 && -(INT64_C(1) + INT32_MAX) / lo < k) {
+        k = -(INT64_C(1) + INT32_MAX) / lo;
+        xh = xl;
+        wh = wl;
+    }
+    def("ExFiveProdHi", "%lld", (long long)hi);
+    def("ExFiveProdLo", "%lld", (long long)lo);
+    def("ExFiveMaxK", "%lld", (long long)k);
+    def("ExFiveWrapK", "%lld", (long long)k + 1);
+    uint8_t *x = malloc((size_t)k + 1);
+    int8_t *w = malloc((size_t)k + 1);
+    if (!x || !w)
+        fail_book("out of memory");
+    memset(x, xh, (size_t)k + 1);
+    memset(w, wh, (size_t)k + 1);
+    ql_layer L = { .m = 1, .k = (size_t)k, .n = 1, .x_q = { 1.0f, zx },
+                   .w_q = { 1.0f, zw }, .y_q = { 1.0f, 0 }, .x = x, .w = w };
+    int64_t fits = ql_acc_exact(&L, 0, 0);
+    L.k = (size_t)k + 1;
+    int64_t wraps = ql_acc_exact(&L, 0, 0);
+    if (fits != ql_wrap_i32(fits) || wraps == ql_wrap_i32(wraps))
+        warn_book("exercise 5: %lld worst products should fit in int32 and"
+                  " %lld should not", (long long)k, (long long)k + 1);
+    free(x);
+    free(w);
+}
+
+static inline uint32_t ex_rand(uint32_t *s)
+{
+    *s = *s * 1664525u + 1013904223u;
+    return *s >> 8;
+}
+
+enum { EX07_SEED = 5, EX07_TRIALS = 100000 };
+static inline void ex07_triple(uint32_t *s, float *sx, float *sw,
+                               float *sy)
+{
+    *sx = (float)(ex_rand(s) + 1) / 16777216.0f;
+    *sw = (float)(ex_rand(s) + 1) / 16777216.0f;
+    *sy = (float)(ex_rand(s) + 1) / 16777216.0f;
+}
+
+static void exercise7_answer(void)
+{
+    uint32_t s = EX07_SEED;
+    int differ = 0;
+    for (int t = 0; t < EX07_TRIALS; t++) {
+        float sx, sw, sy;
+        ex07_triple(&s, &sx, &sw, &sy);
+        differ += ql_multiplier_qnnpack(sx, sw, sy)
+                  != ql_multiplier_fbgemm(sx, sw, sy);
+    }
+    def("ExSevenTrials", "%d", (int)EX07_TRIALS);
+    def("ExSevenDiffer", "%d", differ);
+}
+
+static void exercise_answers(void)
+{
+    exercise5_answer();
+    exercise7_answer();
+}
+
 int main(int argc, char **argv)
 {
     if (argc == 4 && strcmp(argv[1], "--fma") == 0) {
@@ -1482,6 +1557,7 @@ int main(int argc, char **argv)
     many_engines(argv[2]);
     rounding_failures("RoundFloorFails", floor_half);
     rounding_failures("RoundRoundfFails", roundf);
+    exercise_answers();
     fclose(out);
     rounding_table(argv[2]);
     forum_table(argv[2]);
