@@ -943,6 +943,118 @@ static void fbgemm_table(const char *out_dir)
         100.0 * (double)sat_by_more / (double)(sat_by_one + sat_by_more));
 }
 
+typedef struct {
+    size_t layers, bias, saturates, ties, overflows, max_k;
+    int max_x;
+} fb_corpus;
+
+static int fb_near_tie(float v)
+{
+    float a = fabsf(v);
+    if (!(a < 0x1p23f))
+        return 0;
+    float ulp = nextafterf(a, INFINITY) - a;
+    return fabsf(a - (floorf(a) + 0.5f)) <= 3.0f * ulp;
+}
+
+static void fb_look(const ql_layer *L, fb_corpus *c)
+{
+    float sx = L->x_q.scale, sw = L->w_q.scale;
+    float mult = ql_multiplier_fbgemm(sx, sw, L->y_q.scale);
+    int sat = 0, tie = 0, over = 0;
+    for (size_t o = 0; o < L->m * L->k; o++)
+        c->max_x = L->x[o] > c->max_x ? L->x[o] : c->max_x;
+    for (size_t i = 0; i < L->m; i++)
+        for (size_t j = 0; j < L->n; j++) {
+            int32_t a = ql_wrap_i32(ql_acc_four_terms(L, i, j));
+            float v = (float)a;
+            if (L->bias)
+                v = v + ql_fbgemm_bias(L->bias[j], sx, sw);
+            v = v * mult;
+            sat |= ql_acc_pairs16(L, i, j) != a;
+            tie |= fb_near_tie(v);
+            over |= !(v >= -0x1p31f && v < 0x1p31f);
+        }
+    c->layers++;
+    c->bias += L->bias != NULL;
+    c->saturates += sat;
+    c->ties += tie;
+    c->overflows += over;
+    c->max_k = L->k > c->max_k ? L->k : c->max_k;
+}
+
+static fb_corpus fb_corpus_numbers(const char *name, const char *prefix)
+{
+    char corpus[80], vnni[80];
+    corpus_reader cr;
+    ql_layer L;
+    uint8_t *want;
+    fb_corpus c = { 0, 0, 0, 0, 0, 0, 0 };
+    snprintf(corpus, sizeof corpus, "fbgemm/%s", name);
+    snprintf(vnni, sizeof vnni, "fbgemm/%s-vnni", name);
+    corpus_open(&cr, corpus, vnni);
+    while (corpus_next(&cr, &L, &want)) {
+        fb_look(&L, &c);
+        free(want);
+        ql_layer_free(&L);
+    }
+    corpus_close(&cr);
+    char m[64];
+#define FB_DEF(what, fmt, val) \
+    (snprintf(m, sizeof m, "%s%s", prefix, what), def(m, fmt, val))
+    FB_DEF("Layers", "%zu", c.layers);
+    FB_DEF("Bias", "%zu", c.bias);
+    FB_DEF("MaxX", "%d", c.max_x);
+    FB_DEF("MaxK", "%zu", c.max_k);
+    FB_DEF("Saturates", "%zu", c.saturates);
+    FB_DEF("Ties", "%zu", c.ties);
+    FB_DEF("Overflows", "%zu", c.overflows);
+#undef FB_DEF
+    return c;
+}
+
+static int fb_same_but_input(const ql_layer *a, const ql_layer *b)
+{
+    if (a->m != b->m || a->k != b->k || a->n != b->n
+        || a->w_q.scale != b->w_q.scale
+        || a->w_q.zero_point != b->w_q.zero_point
+        || a->y_q.scale != b->y_q.scale
+        || a->y_q.zero_point != b->y_q.zero_point
+        || (a->bias == NULL) != (b->bias == NULL)
+        || memcmp(a->w, b->w, a->n * a->k) != 0)
+        return 0;
+    for (size_t j = 0; a->bias && j < a->n; j++)
+        if (a->bias[j] != b->bias[j])
+            return 0;
+    return 1;
+}
+
+static void fbgemm_corpora(void)
+{
+    corpus_reader co, cr;
+    ql_layer A, B;
+    uint8_t *wa, *wb;
+    size_t same = 0;
+    fb_corpus_numbers("mixed", "FbMixed");
+    fb_corpus_numbers("observed", "FbObs");
+    fb_corpus_numbers("observed-reduce-range", "FbRR");
+    corpus_open(&co, "fbgemm/observed", "fbgemm/observed-vnni");
+    corpus_open(&cr, "fbgemm/observed-reduce-range",
+                "fbgemm/observed-reduce-range-vnni");
+    while (corpus_next(&co, &A, &wa)) {
+        if (!corpus_next(&cr, &B, &wb))
+            fail_book("the observed FBGEMM corpora differ in length");
+        same += fb_same_but_input(&A, &B);
+        free(wa);
+        free(wb);
+        ql_layer_free(&A);
+        ql_layer_free(&B);
+    }
+    corpus_close(&co);
+    corpus_close(&cr);
+    def("FbRRSame", "%zu", same);
+}
+
 static void fma_report(const char *dir)
 {
     static const struct { const char *engine, *corpus, *expected; } t[] = {
@@ -1552,6 +1664,7 @@ int main(int argc, char **argv)
     per_channel_numbers();
     fbgemm_example();
     fbgemm_table(argv[2]);
+    fbgemm_corpora();
     fma_example(argv[2]);
     figure_data(argv[2]);
     many_engines(argv[2]);
