@@ -525,6 +525,8 @@ typedef struct {
     char pl[1024], pe[1024];
     FILE *fl, *fe;
     ql_reader rl, re;
+    ql_layer L;
+    uint8_t *want;              /* NULL before the first layer */
 } corpus_reader;
 
 static void corpus_open(corpus_reader *c, const char *corpus,
@@ -534,56 +536,70 @@ static void corpus_open(corpus_reader *c, const char *corpus,
     corpus_path(c->pe, sizeof c->pe, expected, "expected");
     c->fl = fopen(c->pl, "r");
     c->fe = fopen(c->pe, "r");
+    c->want = NULL;
     if (!c->fl || !c->fe)
         fail_book("cannot open a corpus");
     ql_reader_init(&c->rl, c->fl, c->pl);
     ql_reader_init(&c->re, c->fe, c->pe);
 }
 
-static int corpus_next(corpus_reader *c, ql_layer *L, uint8_t **want)
+static void corpus_drop(corpus_reader *c)
 {
-    if (ql_read_layer(&c->rl, L) <= 0)
+    if (c->want)
+        ql_layer_free(&c->L);
+    free(c->want);
+    c->want = NULL;
+}
+
+static int corpus_next(corpus_reader *c)
+{
+    corpus_drop(c);
+    if (ql_read_layer(&c->rl, &c->L) <= 0)
         return 0;
-    if (!(*want = malloc(L->m * L->n))
-        || ql_read_outputs(&c->re, L->m * L->n, *want) <= 0)
+    if (!(c->want = malloc(c->L.m * c->L.n))
+        || ql_read_outputs(&c->re, c->L.m * c->L.n, c->want) <= 0)
         fail_book("cannot read expected outputs");
     return 1;
 }
 
 static void corpus_close(corpus_reader *c)
 {
+    corpus_drop(c);
     fclose(c->fl);
     fclose(c->fe);
+}
+
+static uint8_t *run_new(ql_run_fn run, const ql_layer *L)
+{
+    uint8_t *y = malloc(L->m * L->n);
+    if (!y)
+        fail_book("out of memory");
+    run(L, y);
+    return y;
 }
 
 static void walk(const char *corpus, const char *expected, int c,
                  ql_run_fn run, unsigned flags, example *best, FILE *print)
 {
     corpus_reader cr;
-    ql_layer L;
-    uint8_t *want;
     corpus_open(&cr, corpus, expected);
-    for (size_t ord = 0; corpus_next(&cr, &L, &want); ord++) {
-        size_t size = (L.m + L.n) * L.k;
+    for (size_t ord = 0; corpus_next(&cr); ord++) {
+        const ql_layer *L = &cr.L;
+        size_t size = (L->m + L->n) * L->k;
         if (print && best->corpus == c && best->layer == ord)
-            print_layer(print, &L);
+            print_layer(print, L);
         if (!print && size < best->size && size <= 40
-            && !((flags & QL_SKIP_BIAS) && L.bias)) {
-            uint8_t *got = malloc(L.m * L.n);
-            if (!got)
-                fail_book("out of memory");
-            run(&L, got);
-            for (size_t o = 0; o < L.m * L.n; o++)
-                if (got[o] != want[o]) {
-                    example e = { c, ord, o, size, want[o], got[o] };
+            && !((flags & QL_SKIP_BIAS) && L->bias)) {
+            uint8_t *got = run_new(run, L);
+            for (size_t o = 0; o < L->m * L->n; o++)
+                if (got[o] != cr.want[o]) {
+                    example e = { c, ord, o, size, cr.want[o], got[o] };
                     *best = e;
                     break;
                 }
             free(got);
         }
 
-        free(want);
-        ql_layer_free(&L);
     }
     corpus_close(&cr);
 }
@@ -616,26 +632,27 @@ static void disagree_examples(FILE *f, size_t nc)
     }
 }
 
-static int max_difference(const char *corpus, ql_run_fn run)
+typedef struct { size_t bad, bad_bias; int most; } scan_stats;
+
+static scan_stats scan(const char *corpus, ql_run_fn run)
 {
     corpus_reader cr;
-    ql_layer L;
-    uint8_t *want;
-    int most = 0;
+    scan_stats s = { 0, 0, 0 };
     corpus_open(&cr, corpus, corpus);
-    while (corpus_next(&cr, &L, &want)) {
-        uint8_t *got = malloc(L.m * L.n);
-        if (!got)
-            fail_book("out of memory");
-        run(&L, got);
-        for (size_t o = 0; o < L.m * L.n; o++)
-            most = abs(got[o] - want[o]) > most ? abs(got[o] - want[o]) : most;
+    while (corpus_next(&cr)) {
+        uint8_t *got = run_new(run, &cr.L);
+        int bad = 0;
+        for (size_t o = 0; o < cr.L.m * cr.L.n; o++) {
+            int d = abs(got[o] - cr.want[o]);
+            s.most = d > s.most ? d : s.most;
+            bad |= d != 0;
+        }
+        s.bad += bad;
+        s.bad_bias += bad && cr.L.bias;
         free(got);
-        free(want);
-        ql_layer_free(&L);
     }
     corpus_close(&cr);
-    return most;
+    return s;
 }
 
 static size_t count_lines(const char *file)
@@ -685,7 +702,7 @@ static void corpus_numbers(const char *out_dir)
     def("AnsTiesAThree", "%zu", st[2][1].bad_layers);
     def("AnsObservedAThree", "%zu", st[2][0].bad_layers);
     def("AnsTiesExact", "%zu", st[6][1].bad_layers);
-    def("AnsTiesMaxDiff", "%d", max_difference("qnnpack/ties", run_answer3));
+    def("AnsTiesMaxDiff", "%d", scan("qnnpack/ties", run_answer3).most);
     f = open_out(out_dir, "fig-disagree.dat");
     for (size_t k = 0; k < NC; k++)
         fprintf(f, "\"%s\" %zu %zu %zu\n", candidate[k].label,
@@ -696,6 +713,9 @@ static void corpus_numbers(const char *out_dir)
     disagree_examples(f, NC);
     fclose(f);
     double_example();
+    scan_stats ex = scan("qnnpack/observed", ql_find_engine("exact")->run);
+    def("ExactObservedBad", "%zu", ex.bad);
+    def("ExactObservedBadBias", "%zu", ex.bad_bias);
 }
 
 static const char *dbl_corpus;       /* where the example was found */
@@ -709,37 +729,31 @@ static void double_example(void)
         "from random data",
         "the near-tie layers, which were built to lie near ties" };
     corpus_reader cr;
-    ql_layer L;
-    uint8_t *want;
     for (int c = 0; c < 2; c++) {      /* a natural example first */
         dbl_corpus = what[c];
         corpus_open(&cr, where[c], where[c]);
-        while (corpus_next(&cr, &L, &want)) {
-            size_t n = L.m * L.n;
-            uint8_t *a3 = malloc(n), *ex = malloc(n), *q = malloc(n);
-            if (!a3 || !ex || !q)
-                fail_book("out of memory");
-            run_answer3(&L, a3);
-            ql_find_engine("exact")->run(&L, ex);
-            ql_find_engine("qnnpack")->run(&L, q);
-            for (size_t o = 0; o < n && !L.bias; o++)
-                if (a3[o] != want[o]) {
-                    size_t i = o / L.n, j = o % L.n;
-                    int64_t a = ql_acc_exact(&L, i, j);
-                    float m = ql_multiplier_qnnpack(L.x_q.scale, L.w_q.scale, L.y_q.scale);
-                    def("DblCorpus", "%s", dbl_corpus);
-                    def("DblK", "%zu", L.k);
-                    def("DblAcc", "%lld", (long long)a);
-                    def("DblSx", "%.9g", (double)L.x_q.scale);
-                    def("DblSw", "%.9g", (double)L.w_q.scale);
-                    def("DblSy", "%.9g", (double)L.y_q.scale);
-                    def("DblZy", "%d", (int)L.y_q.zero_point);
-                    def("DblValue", "%.17g",
-                        (double)a * ((double)L.x_q.scale * L.w_q.scale) / L.y_q.scale);
-                    def("DblAnswer", "%d", a3[o]);
-                    def("DblValueF", "%.9g", (double)((float)ql_wrap_i32(a) * m));
-                    double vd = (double)a * ((double)L.x_q.scale * L.w_q.scale) / L.y_q.scale;
+        while (corpus_next(&cr)) {
+            const ql_layer *L = &cr.L;
+            uint8_t *a3 = L->bias ? NULL : run_new(run_answer3, L);
+            for (size_t o = 0; a3 && o < L->m * L->n; o++)
+                if (a3[o] != cr.want[o]) {
+                    size_t i = o / L->n, j = o % L->n;
+                    uint8_t *ex = run_new(ql_find_engine("exact")->run, L),
+                            *q = run_new(ql_find_engine("qnnpack")->run, L);
+                    int64_t a = ql_acc_exact(L, i, j);
+                    float m = ql_multiplier_qnnpack(L->x_q.scale, L->w_q.scale, L->y_q.scale);
+                    double vd = (double)a * ((double)L->x_q.scale * L->w_q.scale) / L->y_q.scale;
                     float vf = (float)ql_wrap_i32(a) * m;
+                    def("DblCorpus", "%s", dbl_corpus);
+                    def("DblK", "%zu", L->k);
+                    def("DblAcc", "%lld", (long long)a);
+                    def("DblSx", "%.9g", (double)L->x_q.scale);
+                    def("DblSw", "%.9g", (double)L->w_q.scale);
+                    def("DblSy", "%.9g", (double)L->y_q.scale);
+                    def("DblZy", "%d", (int)L->y_q.zero_point);
+                    def("DblValue", "%.17g", vd);
+                    def("DblAnswer", "%d", a3[o]);
+                    def("DblValueF", "%.9g", (double)vf);
                     def("DblRoundD", "%.0f", nearbyint(vd));
                     def("DblRoundF", "%.0f", (double)ql_round_half_even(vf));
                     def("DblDoubleSide", "%s", vd - floor(vd) == 0.5 ? "exactly a tie"
@@ -748,30 +762,24 @@ static void double_example(void)
                         ? "exactly a tie, which goes to the even neighbour"
                         : vf - floorf(vf) < 0.5f ? "just below the tie" : "just above the tie");
                     tie_acc = (double)a;
-                    tie_zy = (double)L.y_q.zero_point;
-                    tie_double = (double)a * ((double)L.x_q.scale * L.w_q.scale) / L.y_q.scale;
-                    tie_float = (double)((float)ql_wrap_i32(a) * m);
+                    tie_zy = (double)L->y_q.zero_point;
+                    tie_double = vd;
+                    tie_float = (double)vf;
                     def("DblQnnpack", "%d", q[o]);
-                    def("DblTorch", "%d", want[o]);
+                    def("DblTorch", "%d", cr.want[o]);
                     def("DblExact", "%d", ex[o]);
                     def("DblVerdict", "%s", ex[o] == a3[o]
                         ? "here the double is the mathematically right answer and PyTorch "
                           "is off by one"
                         : "here PyTorch's float32 answer is the right one and the double "
                           "is off by one");
-                    corpus_close(&cr);
-                    ql_layer_free(&L);
-                    free(want);
-                    free(a3);
                     free(ex);
                     free(q);
+                    free(a3);
+                    corpus_close(&cr);
                     return;
                 }
-            free(want);
             free(a3);
-            free(ex);
-            free(q);
-            ql_layer_free(&L);
         }
         corpus_close(&cr);
     }
@@ -782,31 +790,6 @@ static void double_example(void)
         "DblRoundD", "DblRoundF", "DblDoubleSide", "DblFloatSide",
         "DblTorch", "DblExact", "DblVerdict" };
     def_unknown(dbl, sizeof dbl / sizeof dbl[0]);
-}
-
-static void exact_bias_counts(void)
-{
-    corpus_reader cr;
-    ql_layer L;
-    uint8_t *want;
-    size_t bad = 0, bad_bias = 0;
-    corpus_open(&cr, "qnnpack/observed", "qnnpack/observed");
-    while (corpus_next(&cr, &L, &want)) {
-        uint8_t *y = malloc(L.m * L.n);
-        if (!y)
-            fail_book("out of memory");
-        ql_find_engine("exact")->run(&L, y);
-        if (memcmp(y, want, L.m * L.n) != 0) {
-            bad++;
-            bad_bias += L.bias != NULL;
-        }
-        free(y);
-        free(want);
-        ql_layer_free(&L);
-    }
-    corpus_close(&cr);
-    def("ExactObservedBad", "%zu", bad);
-    def("ExactObservedBadBias", "%zu", bad_bias);
 }
 
 static ql_corpus_stats per_channel_compare(const char *layers,
@@ -881,8 +864,6 @@ static void fbgemm_row(FILE *f, const char *name)
 {
     char corpus[80], vnni[80], avx2[80];
     corpus_reader cv, ca;
-    ql_layer L, L2;
-    uint8_t *v, *a;
     size_t layers = 0, sat_layers = 0, sat_one = 0, sat_more = 0;
     size_t q_layers = 0, q_outputs = 0;
     int max_diff = 0;
@@ -891,14 +872,11 @@ static void fbgemm_row(FILE *f, const char *name)
     snprintf(avx2, sizeof avx2, "fbgemm/%s-avx2", name);
     corpus_open(&cv, corpus, vnni);
     corpus_open(&ca, corpus, avx2);
-    while (corpus_next(&cv, &L, &v) && corpus_next(&ca, &L2, &a)) {
-        size_t n = L.m * L.n;
-        uint8_t *q = malloc(n);
+    while (corpus_next(&cv) && corpus_next(&ca)) {
+        const uint8_t *v = cv.want, *a = ca.want;
+        uint8_t *q = run_new(ql_find_engine("qnnpack")->run, &cv.L);
         int sat = 0, qd = 0;
-        if (!q)
-            fail_book("out of memory");
-        ql_find_engine("qnnpack")->run(&L, q);
-        for (size_t o = 0; o < n; o++) {
+        for (size_t o = 0; o < cv.L.m * cv.L.n; o++) {
             int d = abs(a[o] - v[o]);
             sat |= d != 0;
             sat_one += d == 1;
@@ -909,11 +887,7 @@ static void fbgemm_row(FILE *f, const char *name)
         }
         sat_layers += sat;
         q_layers += qd;
-        free(v);
-        free(a);
         free(q);
-        ql_layer_free(&L);
-        ql_layer_free(&L2);
         layers++;
     }
     sat_by_one += sat_one;
@@ -987,17 +961,12 @@ static fb_corpus fb_corpus_numbers(const char *name, const char *prefix)
 {
     char corpus[80], vnni[80];
     corpus_reader cr;
-    ql_layer L;
-    uint8_t *want;
     fb_corpus c = { 0, 0, 0, 0, 0, 0, 0 };
     snprintf(corpus, sizeof corpus, "fbgemm/%s", name);
     snprintf(vnni, sizeof vnni, "fbgemm/%s-vnni", name);
     corpus_open(&cr, corpus, vnni);
-    while (corpus_next(&cr, &L, &want)) {
-        fb_look(&L, &c);
-        free(want);
-        ql_layer_free(&L);
-    }
+    while (corpus_next(&cr))
+        fb_look(&cr.L, &c);
     corpus_close(&cr);
     char m[64];
 #define FB_DEF(what, fmt, val) \
@@ -1032,8 +1001,6 @@ static int fb_same_but_input(const ql_layer *a, const ql_layer *b)
 static void fbgemm_corpora(void)
 {
     corpus_reader co, cr;
-    ql_layer A, B;
-    uint8_t *wa, *wb;
     size_t same = 0;
     fb_corpus_numbers("mixed", "FbMixed");
     fb_corpus_numbers("observed", "FbObs");
@@ -1041,14 +1008,10 @@ static void fbgemm_corpora(void)
     corpus_open(&co, "fbgemm/observed", "fbgemm/observed-vnni");
     corpus_open(&cr, "fbgemm/observed-reduce-range",
                 "fbgemm/observed-reduce-range-vnni");
-    while (corpus_next(&co, &A, &wa)) {
-        if (!corpus_next(&cr, &B, &wb))
+    while (corpus_next(&co)) {
+        if (!corpus_next(&cr))
             fail_book("the observed FBGEMM corpora differ in length");
-        same += fb_same_but_input(&A, &B);
-        free(wa);
-        free(wb);
-        ql_layer_free(&A);
-        ql_layer_free(&B);
+        same += fb_same_but_input(&co.L, &cr.L);
     }
     corpus_close(&co);
     corpus_close(&cr);
@@ -1449,14 +1412,8 @@ static void many_layer(const ql_engine *e, size_t ne, const ql_layer *L,
                        const char *corpus, size_t layer, size_t *outputs)
 {
     uint8_t *y[MANY_MAX];
-    for (size_t a = 0; a < ne; a++) {
-        y[a] = NULL;
-        if (e[a].refuses && e[a].refuses(L))
-            continue;
-        if (!(y[a] = malloc(L->m * L->n)))
-            fail_book("out of memory");
-        e[a].run(L, y[a]);
-    }
+    for (size_t a = 0; a < ne; a++)
+        y[a] = e[a].refuses && e[a].refuses(L) ? NULL : run_new(e[a].run, L);
     for (size_t a = 0; a < ne; a++)
         for (size_t b = a + 1; b < ne; b++)
             if (y[a] && y[b])
@@ -1660,7 +1617,6 @@ int main(int argc, char **argv)
     multiplier_orders();
     data_dir = argv[1];
     corpus_numbers(argv[2]);
-    exact_bias_counts();
     per_channel_numbers();
     fbgemm_example();
     fbgemm_table(argv[2]);
