@@ -40,6 +40,16 @@ static void def(const char *name, const char *fmt, ...)
     fputs("}\n", out);
 }
 
+static const char *nm(const char *fmt, ...)
+{
+    static char name[64];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(name, sizeof name, fmt, ap);
+    va_end(ap);
+    return name;
+}
+
 static void fail_book(const char *why)
 {
     fprintf(stderr, "bookdata: %s\n", why);
@@ -152,17 +162,13 @@ static void forum_numbers(void)
     def("ForumSy", "%.9g", (double)L->y_q.scale);
     def("ForumZy", "%d", (int)L->y_q.zero_point);
     for (size_t j = 0; j < 2; j++) {
-        char name[32];
         long long wrong = (long long)ql_acc_question(L, 0, j);
         float v = (float)ql_acc_exact(L, 0, j) * mq;
-        snprintf(name, sizeof name, "ForumAcc%c", "AB"[j]);
-        def(name, "%lld", (long long)ql_acc_exact(L, 0, j));
-        snprintf(name, sizeof name, "ForumWrongAcc%c", "AB"[j]);
-        def(name, "%lld", wrong);
-        snprintf(name, sizeof name, "ForumVq%c", "AB"[j]);
-        def(name, "%.9g", (double)v);
-        snprintf(name, sizeof name, "ForumRq%c", "AB"[j]);
-        def(name, "%g", (double)ql_round_half_even(v));
+            def(nm("ForumAcc%c", "AB"[j]), "%lld",
+            (long long)ql_acc_exact(L, 0, j));
+            def(nm("ForumWrongAcc%c", "AB"[j]), "%lld", wrong);
+            def(nm("ForumVq%c", "AB"[j]), "%.9g", (double)v);
+            def(nm("ForumRq%c", "AB"[j]), "%g", (double)ql_round_half_even(v));
     }
     ql_find_engine("qnnpack")->run(L, y);
     def("ForumOutQa", "%d", y[0]);
@@ -190,7 +196,6 @@ static void walk_observer(const char *who, const float *v, size_t n,
 {
     ql_scheme sc = { t, 0, 0 };
     int32_t qmin, qmax;
-    char name[40];
     float lo = 0.0f, hi = 0.0f;
     for (size_t i = 0; i < n; i++) {
         lo = v[i] < lo ? v[i] : lo;
@@ -198,18 +203,12 @@ static void walk_observer(const char *who, const float *v, size_t n,
     }
     ql_qrange(sc, &qmin, &qmax);
     ql_qparams p = ql_observe(sc, v, n);
-    snprintf(name, sizeof name, "Walk%sMin", who);
-    def(name, "%.4f", (double)lo);
-    snprintf(name, sizeof name, "Walk%sMax", who);
-    def(name, "%.4f", (double)hi);
-    snprintf(name, sizeof name, "Walk%sLoOverS", who);
-    def(name, "%.1f", (double)(lo / p.scale));
-    snprintf(name, sizeof name, "Walk%sS", who);
-    def(name, "%.9g", (double)p.scale);
-    snprintf(name, sizeof name, "Walk%sZ", who);
-    def(name, "%d", (int)p.zero_point);
-    snprintf(name, sizeof name, "Walk%sQmin", who);
-    def(name, "%d", (int)qmin);
+    def(nm("Walk%sMin", who), "%.4f", (double)lo);
+    def(nm("Walk%sMax", who), "%.4f", (double)hi);
+    def(nm("Walk%sLoOverS", who), "%.1f", (double)(lo / p.scale));
+    def(nm("Walk%sS", who), "%.9g", (double)p.scale);
+    def(nm("Walk%sZ", who), "%d", (int)p.zero_point);
+    def(nm("Walk%sQmin", who), "%d", (int)qmin);
 }
 
 static void forum_walk(void)
@@ -231,12 +230,10 @@ static void forum_walk(void)
                                           QL_QINT8));
     float mq = (float)((double)L->x_q.scale * L->w_q.scale / L->y_q.scale);
     for (size_t j = 0; j < 2; j++) {
-        char name[32];
         float v = (float)ql_acc_question(L, 0, j) * mq;
-        snprintf(name, sizeof name, "WalkQScaled%c", "AB"[j]);
-        def(name, "%.1f", (double)v);
-        snprintf(name, sizeof name, "WalkQRounded%c", "AB"[j]);
-        def(name, "%.0f", (double)ql_round_half_even(v));
+            def(nm("WalkQScaled%c", "AB"[j]), "%.1f", (double)v);
+            def(nm("WalkQRounded%c", "AB"[j]), "%.0f",
+            (double)ql_round_half_even(v));
     }
     int qu = ulps_apart(mq, ql_multiplier_qnnpack(L->x_q.scale, L->w_q.scale,
                                                   L->y_q.scale));
@@ -249,12 +246,10 @@ static void forum_walk(void)
     uint8_t out[2];
     ql_find_engine("qnnpack")->run(L, out);
     for (size_t j = 0; j < 2; j++) {
-        char name[32];
-        snprintf(name, sizeof name, "WalkReal%c", "AB"[j]);
-        def(name, "%.4f", (double)L->x_q.scale * L->w_q.scale
-                          * (double)ql_acc_exact(L, 0, j));
-        snprintf(name, sizeof name, "WalkDeq%c", "AB"[j]);
-        def(name, "%.4f", (double)ql_dequantize(out[j], L->y_q));
+            def(nm("WalkReal%c", "AB"[j]), "%.4f", (double)L->x_q.scale
+            * L->w_q.scale * (double)ql_acc_exact(L, 0, j));
+            def(nm("WalkDeq%c", "AB"[j]), "%.4f",
+            (double)ql_dequantize(out[j], L->y_q));
     }
     def("WalkHalfStep", "%.4f", (double)L->y_q.scale / 2);
 }
@@ -858,69 +853,14 @@ static void fbgemm_example(void)
     def("FbExAvx", "%d", b);
 }
 
-static size_t sat_by_one, sat_by_more, fb_layers, fb_qnnpack_layers;
-
-static void fbgemm_row(FILE *f, const char *name)
-{
-    char corpus[80], vnni[80], avx2[80];
-    corpus_reader cv, ca;
-    size_t layers = 0, sat_layers = 0, sat_one = 0, sat_more = 0;
-    size_t q_layers = 0, q_outputs = 0;
-    int max_diff = 0;
-    snprintf(corpus, sizeof corpus, "fbgemm/%s", name);
-    snprintf(vnni, sizeof vnni, "fbgemm/%s-vnni", name);
-    snprintf(avx2, sizeof avx2, "fbgemm/%s-avx2", name);
-    corpus_open(&cv, corpus, vnni);
-    corpus_open(&ca, corpus, avx2);
-    while (corpus_next(&cv) && corpus_next(&ca)) {
-        const uint8_t *v = cv.want, *a = ca.want;
-        uint8_t *q = run_new(ql_find_engine("qnnpack")->run, &cv.L);
-        int sat = 0, qd = 0;
-        for (size_t o = 0; o < cv.L.m * cv.L.n; o++) {
-            int d = abs(a[o] - v[o]);
-            sat |= d != 0;
-            sat_one += d == 1;
-            sat_more += d > 1;
-            max_diff = d > max_diff ? d : max_diff;
-            qd |= q[o] != v[o];
-            q_outputs += q[o] != v[o];
-        }
-        sat_layers += sat;
-        q_layers += qd;
-        free(q);
-        layers++;
-    }
-    sat_by_one += sat_one;
-    sat_by_more += sat_more;
-    fb_layers += layers;
-    fb_qnnpack_layers += q_layers;
-    table_row(f, "\\texttt{%s} & %zu & %zu & %zu & %zu & %zu (%zu) & %d",
-              name, layers, sat_layers, sat_one, sat_more, q_layers,
-              q_outputs, max_diff);
-    corpus_close(&cv);
-    corpus_close(&ca);
-}
-
-static void fbgemm_table(const char *out_dir)
-{
-    FILE *f = table_open(out_dir, "fbgemm-table.tex", "lrrrrrr",
-        "& & \\multicolumn{3}{c}{AVX2 $\\ne$ VNNI} & & \\\\\n"
-        "corpus & layers & layers & outputs $\\pm1$ & more"
-        " & VNNI $\\ne$ QNNPACK & largest");
-    fbgemm_row(f, "mixed");
-    fbgemm_row(f, "observed");
-    fbgemm_row(f, "observed-reduce-range");
-    table_close(f);
-    def("FbLayers", "%zu", fb_layers);
-    def("FbQnnpackLayers", "%zu", fb_qnnpack_layers);
-    def("FbSatMorePercent", "%.0f",
-        100.0 * (double)sat_by_more / (double)(sat_by_one + sat_by_more));
-}
-
 typedef struct {
     size_t layers, bias, saturates, ties, overflows, max_k;
-    int max_x;
+    int max_x, max_diff;
+    size_t isa_layers, isa_one, isa_more, q_layers, q_outputs;
 } fb_corpus;
+static const char *const fb_name[3] = { "mixed", "observed",
+                                        "observed-reduce-range" };
+static fb_corpus fb[3];
 
 static int fb_near_tie(float v)
 {
@@ -957,29 +897,69 @@ static void fb_look(const ql_layer *L, fb_corpus *c)
     c->max_k = L->k > c->max_k ? L->k : c->max_k;
 }
 
-static fb_corpus fb_corpus_numbers(const char *name, const char *prefix)
+static void fbgemm_row(FILE *f, const char *name, fb_corpus *c)
 {
-    char corpus[80], vnni[80];
-    corpus_reader cr;
-    fb_corpus c = { 0, 0, 0, 0, 0, 0, 0 };
+    char corpus[80], vnni[80], avx2[80];
+    corpus_reader cv, ca;
     snprintf(corpus, sizeof corpus, "fbgemm/%s", name);
     snprintf(vnni, sizeof vnni, "fbgemm/%s-vnni", name);
-    corpus_open(&cr, corpus, vnni);
-    while (corpus_next(&cr))
-        fb_look(&cr.L, &c);
-    corpus_close(&cr);
-    char m[64];
-#define FB_DEF(what, fmt, val) \
-    (snprintf(m, sizeof m, "%s%s", prefix, what), def(m, fmt, val))
-    FB_DEF("Layers", "%zu", c.layers);
-    FB_DEF("Bias", "%zu", c.bias);
-    FB_DEF("MaxX", "%d", c.max_x);
-    FB_DEF("MaxK", "%zu", c.max_k);
-    FB_DEF("Saturates", "%zu", c.saturates);
-    FB_DEF("Ties", "%zu", c.ties);
-    FB_DEF("Overflows", "%zu", c.overflows);
-#undef FB_DEF
-    return c;
+    snprintf(avx2, sizeof avx2, "fbgemm/%s-avx2", name);
+    corpus_open(&cv, corpus, vnni);
+    corpus_open(&ca, corpus, avx2);
+    while (corpus_next(&cv) && corpus_next(&ca)) {
+        const uint8_t *v = cv.want, *a = ca.want;
+        uint8_t *q = run_new(ql_find_engine("qnnpack")->run, &cv.L);
+        int sat = 0, qd = 0;
+        for (size_t o = 0; o < cv.L.m * cv.L.n; o++) {
+            int d = abs(a[o] - v[o]);
+            sat |= d != 0;
+            c->isa_one += d == 1;
+            c->isa_more += d > 1;
+            c->max_diff = d > c->max_diff ? d : c->max_diff;
+            qd |= q[o] != v[o];
+            c->q_outputs += q[o] != v[o];
+        }
+        c->isa_layers += sat;
+        c->q_layers += qd;
+        free(q);
+        fb_look(&cv.L, c);
+    }
+    table_row(f, "\\texttt{%s} & %zu & %zu & %zu & %zu & %zu (%zu) & %d",
+              name, c->layers, c->isa_layers, c->isa_one, c->isa_more,
+              c->q_layers, c->q_outputs, c->max_diff);
+    corpus_close(&cv);
+    corpus_close(&ca);
+}
+
+static void fbgemm_table(const char *out_dir)
+{
+    size_t layers = 0, q_layers = 0, one = 0, more = 0;
+    FILE *f = table_open(out_dir, "fbgemm-table.tex", "lrrrrrr",
+        "& & \\multicolumn{3}{c}{AVX2 $\\ne$ VNNI} & & \\\\\n"
+        "corpus & layers & layers & outputs $\\pm1$ & more"
+        " & VNNI $\\ne$ QNNPACK & largest");
+    for (int i = 0; i < 3; i++) {
+        fbgemm_row(f, fb_name[i], &fb[i]);
+        layers += fb[i].layers;
+        q_layers += fb[i].q_layers;
+        one += fb[i].isa_one;
+        more += fb[i].isa_more;
+    }
+    table_close(f);
+    def("FbLayers", "%zu", layers);
+    def("FbQnnpackLayers", "%zu", q_layers);
+    def("FbSatMorePercent", "%.0f",
+        100.0 * (double)more / (double)(one + more));
+    static const char *const prefix[3] = { "FbMixed", "FbObs", "FbRR" };
+    for (int i = 0; i < 3; i++) {
+        def(nm("%sLayers", prefix[i]), "%zu", fb[i].layers);
+        def(nm("%sBias", prefix[i]), "%zu", fb[i].bias);
+        def(nm("%sMaxX", prefix[i]), "%d", fb[i].max_x);
+        def(nm("%sMaxK", prefix[i]), "%zu", fb[i].max_k);
+        def(nm("%sSaturates", prefix[i]), "%zu", fb[i].saturates);
+        def(nm("%sTies", prefix[i]), "%zu", fb[i].ties);
+        def(nm("%sOverflows", prefix[i]), "%zu", fb[i].overflows);
+    }
 }
 
 static int fb_same_but_input(const ql_layer *a, const ql_layer *b)
@@ -998,13 +978,10 @@ static int fb_same_but_input(const ql_layer *a, const ql_layer *b)
     return 1;
 }
 
-static void fbgemm_corpora(void)
+static void fbgemm_same(void)
 {
     corpus_reader co, cr;
     size_t same = 0;
-    fb_corpus_numbers("mixed", "FbMixed");
-    fb_corpus_numbers("observed", "FbObs");
-    fb_corpus_numbers("observed-reduce-range", "FbRR");
     corpus_open(&co, "fbgemm/observed", "fbgemm/observed-vnni");
     corpus_open(&cr, "fbgemm/observed-reduce-range",
                 "fbgemm/observed-reduce-range-vnni");
@@ -1620,7 +1597,7 @@ int main(int argc, char **argv)
     per_channel_numbers();
     fbgemm_example();
     fbgemm_table(argv[2]);
-    fbgemm_corpora();
+    fbgemm_same();
     fma_example(argv[2]);
     figure_data(argv[2]);
     many_engines(argv[2]);
