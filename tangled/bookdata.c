@@ -320,13 +320,33 @@ static void counts_and_bounds(void)
     def("PairRRNeg", "%d", 127 * -128 * 2);
 }
 
-static int show_multiplier_example(float sx, float sw, float sy,
-                                   float mq, float mf);
 static uint32_t seed = 20221027u;
 static float random_scale(void)
 {
     seed = seed * 1664525u + 1013904223u;
     return (float)pow(10.0, -4.0 + 3.0 * (seed >> 8) / 16777216.0);
+}
+
+static int show_multiplier_example(float sx, float sw, float sy,
+                                   float mq, float mf)
+{
+    for (int32_t a = 1; a < 1 << 20; a++) {
+        float vq = (float)a * mq, vf = (float)a * mf;
+        if (vq > 255.0f)
+            return 0;
+        if (ql_requantize_x86(vq, 0) == ql_requantize_x86(vf, 0))
+            continue;
+        def("MultExSx", "%.9g", (double)sx);
+        def("MultExSw", "%.9g", (double)sw);
+        def("MultExSy", "%.9g", (double)sy);
+        def("MultExAcc", "%d", (int)a);
+        def("MultExQ", "%.9g", (double)vq);
+        def("MultExF", "%.9g", (double)vf);
+        def("MultExOutQ", "%d", ql_requantize_x86(vq, 0));
+        def("MultExOutF", "%d", ql_requantize_x86(vf, 0));
+        return 1;
+    }
+    return 0;
 }
 
 static void multiplier_orders(void)
@@ -360,28 +380,6 @@ static void multiplier_orders(void)
     def("MultMaxUlps", "%d unit%s", max_ulps, max_ulps == 1 ? "" : "s");
 }
 
-static int show_multiplier_example(float sx, float sw, float sy,
-                                   float mq, float mf)
-{
-    for (int32_t a = 1; a < 1 << 20; a++) {
-        float vq = (float)a * mq, vf = (float)a * mf;
-        if (vq > 255.0f)
-            return 0;
-        if (ql_requantize_x86(vq, 0) == ql_requantize_x86(vf, 0))
-            continue;
-        def("MultExSx", "%.9g", (double)sx);
-        def("MultExSw", "%.9g", (double)sw);
-        def("MultExSy", "%.9g", (double)sy);
-        def("MultExAcc", "%d", (int)a);
-        def("MultExQ", "%.9g", (double)vq);
-        def("MultExF", "%.9g", (double)vf);
-        def("MultExOutQ", "%d", ql_requantize_x86(vq, 0));
-        def("MultExOutF", "%d", ql_requantize_x86(vf, 0));
-        return 1;
-    }
-    return 0;
-}
-
 static void double_example(void);
 static double tie_acc, tie_double, tie_float, tie_zy;
 static const char *data_dir;
@@ -403,12 +401,6 @@ static ql_corpus_stats compare_with(const char *corpus,
     if (ql_compare_corpus(pl, pe, run, flags, &st) != 0)
         fail_book(st.detail);
     return st;
-}
-
-static ql_corpus_stats compare(const char *corpus, ql_run_fn run,
-                               unsigned flags)
-{
-    return compare_with(corpus, corpus, run, flags);
 }
 
 static void run_forum(const ql_layer *L, uint8_t *y,
@@ -671,13 +663,15 @@ static void corpus_numbers(const char *out_dir)
     ql_corpus_stats st[NC][3];
     for (size_t k = 0; k < NC; k++)
         for (int c = 0; c < 3; c++)
-            st[k][c] = compare(table_corpus[c], candidate_run(k),
+            st[k][c] = compare_with(table_corpus[c], table_corpus[c],
+                                    candidate_run(k),
                                candidate[k].flags);
     FILE *f;
     ql_corpus_stats q[3], od;
     size_t outputs = 0;
     for (int c = 0; c < 3; c++) {
-        q[c] = compare(table_corpus[c], ql_find_engine("qnnpack")->run, 0);
+        q[c] = compare_with(table_corpus[c], table_corpus[c],
+                            ql_find_engine("qnnpack")->run, 0);
         if (q[c].bad_outputs != 0)
             warn_book("the qnnpack engine disagrees with %s: %zu outputs "
                       "differ; the first: %s", table_corpus[c],
@@ -800,21 +794,15 @@ static ql_corpus_stats per_channel_compare(const char *layers,
 
 static size_t isa_differences(void)
 {
-    char pv[1024], pa[1024];
+    corpus_reader cv, ca;
     size_t n = 0;
-    int cv, ca;
-    corpus_path(pv, sizeof pv, "onednn/perchannel-vnni", "expected");
-    corpus_path(pa, sizeof pa, "onednn/perchannel-avx2", "expected");
-    FILE *fv = fopen(pv, "r"), *fa = fopen(pa, "r");
-    if (!fv || !fa)
-        fail_book("cannot open the oneDNN per-channel outputs");
-    while (fscanf(fv, "%d", &cv) == 1) {
-        if (fscanf(fa, "%d", &ca) != 1)
-            fail_book("the oneDNN per-channel outputs differ in length");
-        n += cv != ca;
-    }
-    fclose(fv);
-    fclose(fa);
+    corpus_open(&cv, "onednn/perchannel", "onednn/perchannel-vnni");
+    corpus_open(&ca, "onednn/perchannel", "onednn/perchannel-avx2");
+    while (corpus_next(&cv) && corpus_next(&ca))
+        for (size_t o = 0; o < cv.L.m * cv.L.n; o++)
+            n += cv.want[o] != ca.want[o];
+    corpus_close(&cv);
+    corpus_close(&ca);
     return n;
 }
 
@@ -1155,27 +1143,22 @@ static void error_data(const char *dir)
 
 static void algebra_data(const char *dir)
 {
-    const ql_layer *L = ql_forum_layer();
-    long long zx = L->x_q.zero_point, zw = L->w_q.zero_point, t[2][6];
-    for (size_t j = 0; j < 2; j++) {
-        long long raw = 0, row = 0, col = 0;
-        for (size_t k = 0; k < 2; k++) {
-            raw += (long long)L->x[k] * L->w[2 * j + k];
-            row += L->x[k];
-            col += L->w[2 * j + k];
-        }
-        long long terms[6] = { raw, -zw * row, -zx * col,
-                               (long long)L->k * zx * zw, 0,
-                               (long long)ql_acc_question(L, 0, j) };
-        terms[4] = terms[0] + terms[1] + terms[2] + terms[3];
-        memcpy(t[j], terms, sizeof terms);
-    }
     static const char *const label[6] = {
         "sum x w", "-Z_w sum x", "-Z_x sum w", "K Z_x Z_w",
         "accumulator", "question's" };
+    const ql_layer *L = ql_forum_layer();
+    long long zx = L->x_q.zero_point, zw = L->w_q.zero_point, t[6][2];
+    for (size_t j = 0; j < 2; j++) {
+        t[0][j] = ql_acc_raw(L, 0, j);
+        t[1][j] = -zw * ql_row_sum(L, 0);
+        t[2][j] = -zx * ql_col_sum(L, j);
+        t[3][j] = (long long)L->k * zx * zw;
+        t[4][j] = t[0][j] + t[1][j] + t[2][j] + t[3][j];
+        t[5][j] = ql_acc_question(L, 0, j);
+    }
     FILE *f = open_out(dir, "fig-algebra.dat");
     for (int i = 0; i < 6; i++)
-        fprintf(f, "\"%s\" %lld %lld\n", label[i], t[0][i], t[1][i]);
+        fprintf(f, "\"%s\" %lld %lld\n", label[i], t[i][0], t[i][1]);
     fclose(f);
 }
 
@@ -1212,16 +1195,6 @@ static void pairs_data(const char *dir)
     fprintf(f, "# reduce_range\n%d %d\n%d %d\n%d %d\n%d %d\n%d %d\n",
             rlo, rlo, rhi, rlo, rhi, rhi, rlo, rhi, rlo, rlo);
     fclose(f);
-}
-
-static void figure_data(const char *dir)
-{
-    pipeline_data(dir);
-    grid_data(dir);
-    error_data(dir);
-    algebra_data(dir);
-    tie_data(dir);
-    pairs_data(dir);
 }
 
 static void rounding_table(const char *dir)
@@ -1568,12 +1541,6 @@ static void exercise7_answer(void)
     def("ExSevenDiffer", "%d", differ);
 }
 
-static void exercise_answers(void)
-{
-    exercise5_answer();
-    exercise7_answer();
-}
-
 int main(int argc, char **argv)
 {
     if (argc == 4 && strcmp(argv[1], "--fma") == 0) {
@@ -1599,11 +1566,17 @@ int main(int argc, char **argv)
     fbgemm_table(argv[2]);
     fbgemm_same();
     fma_example(argv[2]);
-    figure_data(argv[2]);
+    pipeline_data(argv[2]);
+    grid_data(argv[2]);
+    error_data(argv[2]);
+    algebra_data(argv[2]);
+    tie_data(argv[2]);
+    pairs_data(argv[2]);
     many_engines(argv[2]);
     rounding_failures("RoundFloorFails", floor_half);
     rounding_failures("RoundRoundfFails", roundf);
-    exercise_answers();
+    exercise5_answer();
+    exercise7_answer();
     fclose(out);
     rounding_table(argv[2]);
     forum_table(argv[2]);
