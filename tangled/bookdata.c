@@ -106,10 +106,13 @@ static void warn_book(const char *fmt, ...)
     snprintf(warnings + n, sizeof warnings - n, "\n");
 }
 
-static void def_unknown(const char *const *names, size_t n)
+static void def_unknown(const char *name, ...)    /* names, then NULL */
 {
-    for (size_t i = 0; i < n; i++)
-        def(names[i], "%s", "\\fbox{?}");
+    va_list ap;
+    va_start(ap, name);
+    for (; name; name = va_arg(ap, const char *))
+        def(name, "%s", "\\fbox{?}");
+    va_end(ap);
 }
 
 static void write_warnings(const char *dir)
@@ -368,11 +371,10 @@ static void multiplier_orders(void)
             shown = show_multiplier_example(sx, sw, sy, mq, mf);
     }
     if (!shown) {
-        static const char *const ex[] = { "MultExSx", "MultExSw",
-            "MultExSy", "MultExAcc", "MultExQ", "MultExF", "MultExOutQ",
-            "MultExOutF" };
         warn_book("no accumulator shows that the multiplier orders differ");
-        def_unknown(ex, sizeof ex / sizeof ex[0]);
+        def_unknown("MultExSx", "MultExSw", "MultExSy", "MultExAcc",
+                    "MultExQ", "MultExF", "MultExOutQ", "MultExOutF",
+                    (const char *)NULL);
     }
     def("MultTrials", "%d", trials);
     def("MultDiffer", "%d", differ);
@@ -483,6 +485,12 @@ static void disagree_table(const char *dir, ql_corpus_stats st[][3],
     table_close(f);
 }
 
+typedef struct {
+    int corpus;
+    size_t layer, output, size;
+    int want, got;
+} example;
+
 static void print_layer(FILE *f, const ql_layer *L)
 {
     fprintf(f, "layer %zu %zu %zu\ninput %.9g %d", L->m, L->k, L->n,
@@ -501,12 +509,6 @@ static void print_layer(FILE *f, const ql_layer *L)
     fprintf(f, "\noutput %.9g %d\n", (double)L->y_q.scale,
             (int)L->y_q.zero_point);
 }
-
-typedef struct {
-    int corpus;
-    size_t layer, output, size;
-    int want, got;
-} example;
 
 typedef struct {
     char pl[1024], pe[1024];
@@ -773,12 +775,10 @@ static void double_example(void)
         corpus_close(&cr);
     }
     warn_book("answer 3 agrees with the whole observed and near-tie corpora");
-    static const char *const dbl[] = { "DblCorpus", "DblK", "DblAcc",
-        "DblSx", "DblSw", "DblSy",
-        "DblZy", "DblValue", "DblAnswer", "DblValueF", "DblQnnpack",
-        "DblRoundD", "DblRoundF", "DblDoubleSide", "DblFloatSide",
-        "DblTorch", "DblExact", "DblVerdict" };
-    def_unknown(dbl, sizeof dbl / sizeof dbl[0]);
+    def_unknown("DblCorpus", "DblK", "DblAcc", "DblSx", "DblSw", "DblSy",
+                "DblZy", "DblValue", "DblAnswer", "DblValueF", "DblQnnpack",
+                "DblRoundD", "DblRoundF", "DblDoubleSide", "DblFloatSide",
+                "DblTorch", "DblExact", "DblVerdict", (const char *)NULL);
 }
 
 static ql_corpus_stats per_channel_compare(const char *layers,
@@ -791,6 +791,7 @@ static ql_corpus_stats per_channel_compare(const char *layers,
         fail_book("an engine disagrees with a per-channel corpus");
     return st;
 }
+
 
 static size_t isa_differences(void)
 {
@@ -992,17 +993,15 @@ static void fma_report(const char *dir)
     };
     enum { NT = sizeof t / sizeof t[0] };
     example best = { -1, 0, 0, (size_t)-1, 0, 0 };
-    FILE *f = open_out(dir, "fma.tex");
-    fputs("\\begin{tabular}{llr}\n\\toprule\nengine & corpus & layers "
-          "that change (outputs)\\\\\n\\midrule\n", f);
+    FILE *f = table_open(dir, "fma.tex", "llr",
+                         "engine & corpus & layers that change (outputs)");
     for (int i = 0; i < NT; i++) {
-        ql_corpus_stats st = compare_with(t[i].corpus, t[i].expected,
-                                          ql_find_engine(t[i].engine)->run, 0);
-        fprintf(f, "\\texttt{%s} & \\texttt{%s} & %zu of %zu (%zu)\\\\\n",
-                t[i].engine, t[i].corpus, st.bad_layers, st.layers,
-                st.bad_outputs);
-        walk(t[i].corpus, t[i].expected, i, ql_find_engine(t[i].engine)->run, 0,
-             &best, NULL);
+        ql_run_fn run = ql_find_engine(t[i].engine)->run;
+        ql_corpus_stats st = compare_with(t[i].corpus, t[i].expected, run, 0);
+        table_row(f, "\\texttt{%s} & \\texttt{%s} & %zu of %zu (%zu)",
+                  t[i].engine, t[i].corpus, st.bad_layers, st.layers,
+                  st.bad_outputs);
+        walk(t[i].corpus, t[i].expected, i, run, 0, &best, NULL);
     }
     fputs("\\bottomrule\n\\end{tabular}\n\n", f);
     if (best.corpus < 0) {
@@ -1308,7 +1307,8 @@ enum { MANY_MAX = 32 };
 typedef struct {
     size_t diff, size, layer, output;   /* size 0: never differed */
     uint8_t ya, yb;
-    char corpus[40], cause[12], dims[40];
+    const char *corpus, *cause;
+    size_t m, k, n;
 } pair_seen;
 static pair_seen seen[MANY_MAX][MANY_MAX];
 
@@ -1344,16 +1344,9 @@ static void many_note(size_t a, size_t b, const ql_engine *e,
         pair_seen *p = &seen[a][b];
         p->diff++;
         if (p->size == 0 || size < p->size) {
-            p->size = size;
-            p->layer = layer;
-            p->output = o;
-            p->ya = y[a][o];
-            p->yb = y[b][o];
-            snprintf(p->corpus, sizeof p->corpus, "%s", corpus);
-            snprintf(p->cause, sizeof p->cause, "%s",
-                     many_cause(&e[a], &e[b], L, o));
-            snprintf(p->dims, sizeof p->dims, "%zu\\times%zu\\times%zu",
-                     L->m, L->k, L->n);
+            pair_seen s = { p->diff, size, layer, o, y[a][o], y[b][o],
+                corpus, many_cause(&e[a], &e[b], L, o), L->m, L->k, L->n };
+            *p = s;
         }
     }
 }
@@ -1428,10 +1421,10 @@ static void many_pairs(const char *dir, size_t ne)
         for (size_t b = a + 1; b < ne; b++) {
             const pair_seen *p = &seen[a][b];
             if (p->size != 0)
-                table_row(f, "%zu & %zu & \\texttt{%s} & %zu & $%s$ & %zu"
-                          " & %d, %d & %s ", a + 1, b + 1, p->corpus,
-                          p->layer, p->dims, p->output, p->ya, p->yb,
-                          p->cause);
+                table_row(f, "%zu & %zu & \\texttt{%s} & %zu & "
+                          "$%zu\\times%zu\\times%zu$ & %zu & %d, %d & %s ",
+                          a + 1, b + 1, p->corpus, p->layer, p->m, p->k,
+                          p->n, p->output, p->ya, p->yb, p->cause);
         }
     table_close(f);
 }
