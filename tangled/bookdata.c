@@ -519,17 +519,18 @@ typedef struct {
 } corpus_reader;
 
 static void corpus_open(corpus_reader *c, const char *corpus,
-                        const char *expected)
+                        const char *expected)   /* NULL: layers only */
 {
     corpus_path(c->pl, sizeof c->pl, corpus, "layers");
-    corpus_path(c->pe, sizeof c->pe, expected, "expected");
+    corpus_path(c->pe, sizeof c->pe, expected ? expected : "", "expected");
     c->fl = fopen(c->pl, "r");
-    c->fe = fopen(c->pe, "r");
+    c->fe = expected ? fopen(c->pe, "r") : NULL;
     c->want = NULL;
-    if (!c->fl || !c->fe)
+    if (!c->fl || (expected && !c->fe))
         fail_book("cannot open a corpus");
     ql_reader_init(&c->rl, c->fl, c->pl);
-    ql_reader_init(&c->re, c->fe, c->pe);
+    if (c->fe)
+        ql_reader_init(&c->re, c->fe, c->pe);
 }
 
 static void corpus_drop(corpus_reader *c)
@@ -543,10 +544,13 @@ static void corpus_drop(corpus_reader *c)
 static int corpus_next(corpus_reader *c)
 {
     corpus_drop(c);
-    if (ql_read_layer(&c->rl, &c->L) <= 0)
+    int r = ql_read_layer(&c->rl, &c->L);
+    if (r < 0)
+        fail_book(c->rl.err);
+    if (r == 0)
         return 0;
-    if (!(c->want = malloc(c->L.m * c->L.n))
-        || ql_read_outputs(&c->re, c->L.m * c->L.n, c->want) <= 0)
+    if (!(c->want = malloc(c->L.m * c->L.n)) || (c->fe
+        && ql_read_outputs(&c->re, c->L.m * c->L.n, c->want) <= 0))
         fail_book("cannot read expected outputs");
     return 1;
 }
@@ -555,7 +559,8 @@ static void corpus_close(corpus_reader *c)
 {
     corpus_drop(c);
     fclose(c->fl);
-    fclose(c->fe);
+    if (c->fe)
+        fclose(c->fe);
 }
 
 static uint8_t *run_new(ql_run_fn run, const ql_layer *L)
@@ -1117,12 +1122,10 @@ static void grid_data(const char *dir)
         fprintf(f, "%d %.9g\n", q, (double)ql_dequantize(q, L->x_q));
     fclose(f);
     f = open_out(dir, "fig-grid-marks.dat");
-    fprintf(f, "%.9g 1.2 \"0.0 is code Z = %d\"\n", 0.0,
-            (int)L->x_q.zero_point);
+    fprintf(f, "0 1.2 \"0.0 is code Z = %d\"\n", (int)L->x_q.zero_point);
     for (int i = 0; i < 2; i++)
-        fprintf(f, "%.9g %s \"x_%d = %.4f -> code %d\"\n",
-                (double)forum_input_f32[i], i ? "1.9" : "1.9", i,
-                (double)forum_input_f32[i],
+        fprintf(f, "%.9g 1.9 \"x_%d = %.4f -> code %d\"\n",
+                (double)forum_input_f32[i], i, (double)forum_input_f32[i],
                 (int)ql_quantize(forum_input_f32[i], L->x_q, QL_QUINT8));
     fclose(f);
 }
@@ -1246,6 +1249,7 @@ static void forum_table(const char *dir)
     const ql_layer *L = ql_forum_layer();
     float mq = ql_multiplier_qnnpack(L->x_q.scale, L->w_q.scale,
                                      L->y_q.scale);
+    int zx = (int)L->x_q.zero_point, zw = (int)L->w_q.zero_point;
     double q[2], a2[2], a3[2], wrong[2], qs[2], acc[2], v[2];
     uint8_t y[2];
     for (size_t j = 0; j < 2; j++) {
@@ -1262,19 +1266,16 @@ static void forum_table(const char *dir)
                          "step & output 0 & output 1");
     table_row(f, "input codes $x_0, x_1$ & \\multicolumn{2}{c}{$%d, %d$}\\\\\n"
               "zero points $Z_x, Z_w, Z_y$ & \\multicolumn{2}{c}{$%d, %d, %d$}",
-              L->x[0], L->x[1], (int)L->x_q.zero_point,
-              (int)L->w_q.zero_point, (int)L->y_q.zero_point);
+              L->x[0], L->x[1], zx, zw, (int)L->y_q.zero_point);
     table_row(f, "QNNPACK multiplier $M$ & \\multicolumn{2}{c}{$%.9g$}",
               (double)mq);
     fputs("\\midrule\n", f);
-    row(f, "weights $w_{j0}$", "%g", L->w[0], L->w[2]);
-    row(f, "weights $w_{j1}$", "%g", L->w[1], L->w[3]);
-    row(f, "$(x_0 - Z_x)(w_{j0} - Z_w)$", "%g",
-        (double)(L->x[0] - L->x_q.zero_point) * (L->w[0] - L->w_q.zero_point),
-        (double)(L->x[0] - L->x_q.zero_point) * (L->w[2] - L->w_q.zero_point));
-    row(f, "$(x_1 - Z_x)(w_{j1} - Z_w)$", "%g",
-        (double)(L->x[1] - L->x_q.zero_point) * (L->w[1] - L->w_q.zero_point),
-        (double)(L->x[1] - L->x_q.zero_point) * (L->w[3] - L->w_q.zero_point));
+    for (int k = 0; k < 2; k++)
+        row(f, nm("weights $w_{j%d}$", k), "%g", L->w[k], L->w[2 + k]);
+    for (int k = 0; k < 2; k++)
+        row(f, nm("$(x_%d - Z_x)(w_{j%d} - Z_w)$", k, k), "%g",
+            (double)(L->x[k] - zx) * (L->w[k] - zw),
+            (double)(L->x[k] - zx) * (L->w[2 + k] - zw));
     row(f, "accumulator $a_j$", "%g", acc[0], acc[1]);
     row(f, "QNNPACK $\\fl(\\fl(a_j)\\,M)$", "%.9g", v[0], v[1]);
     row(f, "rounded half to even", "%g",
@@ -1370,22 +1371,12 @@ static void many_walk(const ql_engine *e, size_t ne, size_t *layers,
                       size_t *outputs)
 {
     for (size_t c = 0; c < sizeof many_corpora / sizeof *many_corpora; c++) {
-        char path[1024];
-        ql_reader r;
-        ql_layer L;
+        corpus_reader cr;
         size_t n = 0;
-        corpus_path(path, sizeof path, many_corpora[c], "layers");
-        FILE *f = fopen(path, "r");
-        if (!f)
-            fail_book(path);
-        ql_reader_init(&r, f, path);
-        while (ql_read_layer(&r, &L) > 0) {
-            many_layer(e, ne, &L, many_corpora[c], ++n, outputs);
-            ql_layer_free(&L);
-        }
-        fclose(f);
-        if (r.err[0])
-            fail_book(r.err);
+        corpus_open(&cr, many_corpora[c], NULL);
+        while (corpus_next(&cr))
+            many_layer(e, ne, &cr.L, many_corpora[c], ++n, outputs);
+        corpus_close(&cr);
         *layers += n;
     }
 }
