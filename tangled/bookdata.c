@@ -167,11 +167,11 @@ static void forum_numbers(void)
     for (size_t j = 0; j < 2; j++) {
         long long wrong = (long long)ql_acc_question(L, 0, j);
         float v = (float)ql_acc_exact(L, 0, j) * mq;
-            def(nm("ForumAcc%c", "AB"[j]), "%lld",
+        def(nm("ForumAcc%c", "AB"[j]), "%lld",
             (long long)ql_acc_exact(L, 0, j));
-            def(nm("ForumWrongAcc%c", "AB"[j]), "%lld", wrong);
-            def(nm("ForumVq%c", "AB"[j]), "%.9g", (double)v);
-            def(nm("ForumRq%c", "AB"[j]), "%g", (double)ql_round_half_even(v));
+        def(nm("ForumWrongAcc%c", "AB"[j]), "%lld", wrong);
+        def(nm("ForumVq%c", "AB"[j]), "%.9g", (double)v);
+        def(nm("ForumRq%c", "AB"[j]), "%g", (double)ql_round_half_even(v));
     }
     ql_find_engine("qnnpack")->run(L, y);
     def("ForumOutQa", "%d", y[0]);
@@ -234,8 +234,8 @@ static void forum_walk(void)
     float mq = (float)((double)L->x_q.scale * L->w_q.scale / L->y_q.scale);
     for (size_t j = 0; j < 2; j++) {
         float v = (float)ql_acc_question(L, 0, j) * mq;
-            def(nm("WalkQScaled%c", "AB"[j]), "%.1f", (double)v);
-            def(nm("WalkQRounded%c", "AB"[j]), "%.0f",
+        def(nm("WalkQScaled%c", "AB"[j]), "%.1f", (double)v);
+        def(nm("WalkQRounded%c", "AB"[j]), "%.0f",
             (double)ql_round_half_even(v));
     }
     int qu = ulps_apart(mq, ql_multiplier_qnnpack(L->x_q.scale, L->w_q.scale,
@@ -246,13 +246,13 @@ static void forum_walk(void)
     else
         def("WalkQMultVsQnnpack", "%d unit%s in the last place from QNNPACK's",
             qu, qu == 1 ? "" : "s");
-    uint8_t out[2];
-    ql_find_engine("qnnpack")->run(L, out);
+    uint8_t yq[2];
+    ql_find_engine("qnnpack")->run(L, yq);
     for (size_t j = 0; j < 2; j++) {
-            def(nm("WalkReal%c", "AB"[j]), "%.4f", (double)L->x_q.scale
+        def(nm("WalkReal%c", "AB"[j]), "%.4f", (double)L->x_q.scale
             * L->w_q.scale * (double)ql_acc_exact(L, 0, j));
-            def(nm("WalkDeq%c", "AB"[j]), "%.4f",
-            (double)ql_dequantize(out[j], L->y_q));
+        def(nm("WalkDeq%c", "AB"[j]), "%.4f",
+            (double)ql_dequantize(yq[j], L->y_q));
     }
     def("WalkHalfStep", "%.4f", (double)L->y_q.scale / 2);
 }
@@ -418,13 +418,13 @@ static void run_forum(const ql_layer *L, uint8_t *y,
 }
 
 enum variant { FBGEMM_ORDER, DOUBLE_MULTIPLIER, DOUBLE_PRODUCT };
-static void qnnpack_variant(const ql_layer *L, uint8_t *y, enum variant v)
+static void qnnpack_variant(const ql_layer *L, uint8_t *y, enum variant how)
 {
     float sx = L->x_q.scale, sw = L->w_q.scale, sy = L->y_q.scale;
-    float mult = v == FBGEMM_ORDER ? ql_multiplier_fbgemm(sx, sw, sy)
-        : v == DOUBLE_MULTIPLIER ? (float)((double)sx * sw / sy)
+    float mult = how == FBGEMM_ORDER ? ql_multiplier_fbgemm(sx, sw, sy)
+        : how == DOUBLE_MULTIPLIER ? (float)((double)sx * sw / sy)
         : ql_multiplier_qnnpack(sx, sw, sy);
-    int double_product = v == DOUBLE_PRODUCT;
+    int double_product = how == DOUBLE_PRODUCT;
     for (size_t i = 0; i < L->m; i++)
         for (size_t j = 0; j < L->n; j++) {
             int64_t b = L->bias ? ql_qnnpack_bias(L->bias[j], sx, sw) : 0;
