@@ -467,24 +467,6 @@ static ql_run_fn candidate_run(size_t k)
     return candidate[k].run ? candidate[k].run
                             : ql_find_engine(candidate[k].label)->run;
 }
-static void disagree_table(const char *dir, ql_corpus_stats st[][3],
-                           size_t nc)
-{
-    char head[100] = " candidate";
-    for (int c = 0; c < 3; c++)
-        snprintf(head + strlen(head), sizeof head - strlen(head),
-                 " & \\texttt{%s}", table_corpus[c] + 8);
-    FILE *f = table_open(dir, "disagree-table.tex", "lrrr", head);
-    for (size_t k = 0; k < nc; k++) {
-        fprintf(f, "%s", candidate[k].label);
-        for (int c = 0; c < 3; c++)
-            fprintf(f, " & %zu of %zu (%zu)", st[k][c].bad_layers,
-                    st[k][c].layers, st[k][c].bad_outputs);
-        table_row(f, "");
-    }
-    table_close(f);
-}
-
 typedef struct {
     int corpus;
     size_t layer, output, size;
@@ -604,15 +586,17 @@ static void walk_corpus(int c, size_t k, example *best, FILE *print)
          candidate[k].flags, best, print);
 }
 
-static void disagree_examples(FILE *f, size_t nc)
+static void disagree_examples(const char *dir, size_t nc)
 {
+    FILE *f = open_out(dir, "disagree-examples.tex");
     for (size_t k = 0; k < nc; k++) {
         example best = { -1, 0, 0, (size_t)-1, 0, 0 };
         for (int c = 0; c < 2; c++)     /* observed, ties */
             walk_corpus(c, k, &best, NULL);
         if (best.corpus < 0)            /* extremes: mostly overflow */
             walk_corpus(2, k, &best, NULL);
-        fprintf(f, "\\par\\medskip\\noindent\\textbf{%s.}\n", candidate[k].label);
+        fprintf(f, "\\par\\medskip\\noindent\\textbf{%s.}\n",
+                candidate[k].label);
         if (best.corpus < 0) {
             fputs("No small layer differs.\n\n", f);
             continue;
@@ -624,6 +608,7 @@ static void disagree_examples(FILE *f, size_t nc)
                 table_corpus[best.corpus], best.output, best.want,
                 best.got);
     }
+    fclose(f);
 }
 
 typedef struct { size_t bad, bad_bias; int most; } scan_stats;
@@ -671,8 +656,7 @@ static void corpus_numbers(const char *out_dir)
     for (size_t k = 0; k < NC; k++)
         for (int c = 0; c < 3; c++)
             st[k][c] = compare_with(table_corpus[c], table_corpus[c],
-                                    candidate_run(k),
-                               candidate[k].flags);
+                                    candidate_run(k), candidate[k].flags);
     FILE *f;
     ql_corpus_stats q[3], od;
     size_t outputs = 0;
@@ -704,10 +688,20 @@ static void corpus_numbers(const char *out_dir)
         fprintf(f, "\"%s\" %zu %zu %zu\n", candidate[k].label,
                 st[k][0].bad_layers, st[k][1].bad_layers, st[k][2].bad_layers);
     fclose(f);
-    disagree_table(out_dir, st, NC);
-    f = open_out(out_dir, "disagree-examples.tex");
-    disagree_examples(f, NC);
-    fclose(f);
+    char head[100] = " candidate";
+    for (int c = 0; c < 3; c++)
+        snprintf(head + strlen(head), sizeof head - strlen(head),
+                 " & \\texttt{%s}", table_corpus[c] + 8);
+    f = table_open(out_dir, "disagree-table.tex", "lrrr", head);
+    for (size_t k = 0; k < NC; k++) {
+        fprintf(f, "%s", candidate[k].label);
+        for (int c = 0; c < 3; c++)
+            fprintf(f, " & %zu of %zu (%zu)", st[k][c].bad_layers,
+                    st[k][c].layers, st[k][c].bad_outputs);
+        table_row(f, "");
+    }
+    table_close(f);
+    disagree_examples(out_dir, NC);
     double_example();
     scan_stats ex = scan("qnnpack/observed", ql_find_engine("exact")->run);
     def("ExactObservedBad", "%zu", ex.bad);
@@ -1381,63 +1375,6 @@ static void many_walk(const ql_engine *e, size_t ne, size_t *layers,
     }
 }
 
-static void many_matrix(const char *dir, const ql_engine *e, size_t ne)
-{
-    char cols[40], head[400] = " & engine";
-    snprintf(cols, sizeof cols, "@{}rl*{%zu}{r}@{}", ne);
-    for (size_t b = 0; b < ne; b++)
-        snprintf(head + strlen(head), sizeof head - strlen(head), " & %zu",
-                 b + 1);
-    strcat(head, " ");
-    FILE *f = table_open(dir, "many-matrix.tex", cols, head);
-    for (size_t a = 0; a < ne; a++) {
-        fprintf(f, "%zu & \\texttt{%s}", a + 1, e[a].name);
-        for (size_t b = 0; b < ne; b++)
-            if (a == b)
-                fprintf(f, " & ---");
-            else
-                fprintf(f, " & %zu", a < b ? seen[a][b].diff
-                                           : seen[b][a].diff);
-        table_row(f, " ");
-    }
-    table_close(f);
-}
-
-static void many_pairs(const char *dir, size_t ne)
-{
-    FILE *f = table_open(dir, "many-pairs.tex", "@{}rrlrlrrl@{}",
-        "\\multicolumn{2}{c}{engines} & corpus & layer & "
-        "$B\\times K\\times N$ & output & codes & cause ");
-    for (size_t a = 0; a < ne; a++)
-        for (size_t b = a + 1; b < ne; b++) {
-            const pair_seen *p = &seen[a][b];
-            if (p->size != 0)
-                table_row(f, "%zu & %zu & \\texttt{%s} & %zu & "
-                          "$%zu\\times%zu\\times%zu$ & %zu & %d, %d & %s ",
-                          a + 1, b + 1, p->corpus, p->layer, p->m, p->k,
-                          p->n, p->output, p->ya, p->yb, p->cause);
-        }
-    table_close(f);
-}
-
-static void many_forum(const char *dir, const ql_engine *e, size_t ne)
-{
-    const ql_layer *L = ql_forum_layer();
-    FILE *f = table_open(dir, "many-forum.tex", "@{}ll@{}",
-                         "engine & output ");
-    for (size_t a = 0; a < ne; a++) {
-        const char *why = e[a].refuses ? e[a].refuses(L) : NULL;
-        uint8_t y[2];
-        if (why) {
-            table_row(f, "\\texttt{%s} & refused: %s ", e[a].name, why);
-            continue;
-        }
-        e[a].run(L, y);
-        table_row(f, "\\texttt{%s} & $[%d, %d]$ ", e[a].name, y[0], y[1]);
-    }
-    table_close(f);
-}
-
 static void many_engines(const char *out_dir)
 {
     size_t ne, layers = 0, outputs = 0;
@@ -1451,9 +1388,49 @@ static void many_engines(const char *out_dir)
     for (size_t c = 0; c < sizeof many_corpora / sizeof *many_corpora; c++)
         fprintf(out, "%s\\texttt{%s}", c == 0 ? "" : ", ", many_corpora[c]);
     fprintf(out, "}\n");
-    many_matrix(out_dir, e, ne);
-    many_pairs(out_dir, ne);
-    many_forum(out_dir, e, ne);
+    FILE *f;
+    char cols[40], head[400] = " & engine";
+    snprintf(cols, sizeof cols, "@{}rl*{%zu}{r}@{}", ne);
+    for (size_t b = 0; b < ne; b++)
+        snprintf(head + strlen(head), sizeof head - strlen(head), " & %zu", b + 1);
+    strcat(head, " ");
+    f = table_open(out_dir, "many-matrix.tex", cols, head);
+    for (size_t a = 0; a < ne; a++) {
+        fprintf(f, "%zu & \\texttt{%s}", a + 1, e[a].name);
+        for (size_t b = 0; b < ne; b++)
+            if (a == b)
+                fprintf(f, " & ---");
+            else
+                fprintf(f, " & %zu", a < b ? seen[a][b].diff : seen[b][a].diff);
+        table_row(f, " ");
+    }
+    table_close(f);
+    f = table_open(out_dir, "many-pairs.tex", "@{}rrlrlrrl@{}",
+        "\\multicolumn{2}{c}{engines} & corpus & layer & "
+        "$B\\times K\\times N$ & output & codes & cause ");
+    for (size_t a = 0; a < ne; a++)
+        for (size_t b = a + 1; b < ne; b++) {
+            const pair_seen *p = &seen[a][b];
+            if (p->size != 0)
+                table_row(f, "%zu & %zu & \\texttt{%s} & %zu & "
+                          "$%zu\\times%zu\\times%zu$ & %zu & %d, %d & %s ",
+                          a + 1, b + 1, p->corpus, p->layer, p->m, p->k,
+                          p->n, p->output, p->ya, p->yb, p->cause);
+        }
+    table_close(f);
+    const ql_layer *L = ql_forum_layer();
+    f = table_open(out_dir, "many-forum.tex", "@{}ll@{}", "engine & output ");
+    for (size_t a = 0; a < ne; a++) {
+        const char *why = e[a].refuses ? e[a].refuses(L) : NULL;
+        uint8_t y[2];
+        if (why) {
+            table_row(f, "\\texttt{%s} & refused: %s ", e[a].name, why);
+            continue;
+        }
+        e[a].run(L, y);
+        table_row(f, "\\texttt{%s} & $[%d, %d]$ ", e[a].name, y[0], y[1]);
+    }
+    table_close(f);
 }
 
 static void exercise5_answer(void)
