@@ -885,40 +885,6 @@ static void fb_look(const ql_layer *L, fb_corpus *c)
     c->max_k = L->k > c->max_k ? L->k : c->max_k;
 }
 
-static void fbgemm_row(FILE *f, const char *name, fb_corpus *c)
-{
-    char corpus[80], vnni[80], avx2[80];
-    corpus_reader cv, ca;
-    snprintf(corpus, sizeof corpus, "fbgemm/%s", name);
-    snprintf(vnni, sizeof vnni, "fbgemm/%s-vnni", name);
-    snprintf(avx2, sizeof avx2, "fbgemm/%s-avx2", name);
-    corpus_open(&cv, corpus, vnni);
-    corpus_open(&ca, corpus, avx2);
-    while (corpus_next(&cv) && corpus_next(&ca)) {
-        const uint8_t *v = cv.want, *a = ca.want;
-        uint8_t *q = run_new(ql_find_engine("qnnpack")->run, &cv.L);
-        int sat = 0, qd = 0;
-        for (size_t o = 0; o < cv.L.m * cv.L.n; o++) {
-            int d = abs(a[o] - v[o]);
-            sat |= d != 0;
-            c->isa_one += d == 1;
-            c->isa_more += d > 1;
-            c->max_diff = d > c->max_diff ? d : c->max_diff;
-            qd |= q[o] != v[o];
-            c->q_outputs += q[o] != v[o];
-        }
-        c->isa_layers += sat;
-        c->q_layers += qd;
-        free(q);
-        fb_look(&cv.L, c);
-    }
-    table_row(f, "\\texttt{%s} & %zu & %zu & %zu & %zu & %zu (%zu) & %d",
-              name, c->layers, c->isa_layers, c->isa_one, c->isa_more,
-              c->q_layers, c->q_outputs, c->max_diff);
-    corpus_close(&cv);
-    corpus_close(&ca);
-}
-
 static void fbgemm_table(const char *out_dir)
 {
     size_t layers = 0, q_layers = 0, one = 0, more = 0;
@@ -927,7 +893,35 @@ static void fbgemm_table(const char *out_dir)
         "corpus & layers & layers & outputs $\\pm1$ & more"
         " & VNNI $\\ne$ QNNPACK & largest");
     for (int i = 0; i < 3; i++) {
-        fbgemm_row(f, fb_name[i], &fb[i]);
+        fb_corpus *c = &fb[i];
+        char corpus[80];
+        corpus_reader cv, ca;
+        snprintf(corpus, sizeof corpus, "fbgemm/%s", fb_name[i]);
+        corpus_open(&cv, corpus, nm("%s-vnni", corpus));
+        corpus_open(&ca, corpus, nm("%s-avx2", corpus));
+        while (corpus_next(&cv) && corpus_next(&ca)) {
+            const uint8_t *v = cv.want, *a = ca.want;
+            uint8_t *q = run_new(ql_find_engine("qnnpack")->run, &cv.L);
+            int sat = 0, qd = 0;
+            for (size_t o = 0; o < cv.L.m * cv.L.n; o++) {
+                int d = abs(a[o] - v[o]);
+                sat |= d != 0;
+                c->isa_one += d == 1;
+                c->isa_more += d > 1;
+                c->max_diff = d > c->max_diff ? d : c->max_diff;
+                qd |= q[o] != v[o];
+                c->q_outputs += q[o] != v[o];
+            }
+            c->isa_layers += sat;
+            c->q_layers += qd;
+            free(q);
+            fb_look(&cv.L, c);
+        }
+        corpus_close(&cv);
+        corpus_close(&ca);
+        table_row(f, "\\texttt{%s} & %zu & %zu & %zu & %zu & %zu (%zu) & %d",
+                  fb_name[i], c->layers, c->isa_layers, c->isa_one, c->isa_more,
+                  c->q_layers, c->q_outputs, c->max_diff);
         layers += fb[i].layers;
         q_layers += fb[i].q_layers;
         one += fb[i].isa_one;
