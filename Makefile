@@ -577,6 +577,7 @@ check-docs: docs/qlinear.pdf docs/qlinear.html docs/exercises.pdf \
 	  docs/exercises.html build/docs/exercises.md || { echo "check-docs:" \
 	  "the handout shows a test or a solution (above)"; exit 1; }
 	@! pdffonts docs/exercises.pdf | awk 'NR > 2 && $$(NF-4) != "yes"' | grep .
+	@perl tests/readme-sections.pl build/qlinear.toc README.md
 	@echo "check-docs: PDF without undefined references or overfull lines," \
 	  "all fonts embedded; HTML with MathML and no raw TeX math;" \
 	  "$(words $(FIGS)) figures in PDF and SVG; a handout of" \
