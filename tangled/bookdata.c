@@ -42,7 +42,7 @@ static void def(const char *name, const char *fmt, ...)
 
 static const char *nm(const char *fmt, ...)
 {
-    static char name[64];
+    static char name[1024];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(name, sizeof name, fmt, ap);
@@ -58,11 +58,9 @@ static void fail_book(const char *why)
 
 static FILE *open_out(const char *dir, const char *file)
 {
-    char path[1024];
-    snprintf(path, sizeof path, "%s/%s", dir, file);
-    FILE *f = fopen(path, "w");
+    FILE *f = fopen(nm("%s/%s", dir, file), "w");
     if (!f) {
-        perror(path);
+        perror(nm("%s/%s", dir, file));
         exit(1);
     }
     return f;
@@ -165,10 +163,9 @@ static void forum_numbers(void)
     def("ForumSy", "%.9g", (double)L->y_q.scale);
     def("ForumZy", "%d", (int)L->y_q.zero_point);
     for (size_t j = 0; j < 2; j++) {
-        long long wrong = (long long)ql_acc_question(L, 0, j);
-        float v = (float)ql_acc_exact(L, 0, j) * mq;
-        def(nm("ForumAcc%c", "AB"[j]), "%lld",
-            (long long)ql_acc_exact(L, 0, j));
+        long long acc = ql_acc_exact(L, 0, j), wrong = ql_acc_question(L, 0, j);
+        float v = (float)acc * mq;
+        def(nm("ForumAcc%c", "AB"[j]), "%lld", acc);
         def(nm("ForumWrongAcc%c", "AB"[j]), "%lld", wrong);
         def(nm("ForumVq%c", "AB"[j]), "%.9g", (double)v);
         def(nm("ForumRq%c", "AB"[j]), "%g", (double)ql_round_half_even(v));
@@ -177,13 +174,11 @@ static void forum_numbers(void)
     def("ForumOutQa", "%d", y[0]);
     def("ForumOutQb", "%d", y[1]);
     def("ForumMq", "%.9g", (double)mq);
-    def("ForumMf", "%.9g", (double)ql_multiplier_fbgemm(
-            L->x_q.scale, L->w_q.scale, L->y_q.scale));
-    int ulps = ulps_apart(mq, ql_multiplier_fbgemm(L->x_q.scale, L->w_q.scale,
-                                                  L->y_q.scale));
+    float mf = ql_multiplier_fbgemm(L->x_q.scale, L->w_q.scale, L->y_q.scale);
+    int ulps = ulps_apart(mq, mf);
+    def("ForumMf", "%.9g", (double)mf);
     def("ForumMultUlps", "%d unit%s", ulps, ulps == 1 ? "" : "s");
-    def("ForumMd", "%.17g",
-        (double)L->x_q.scale * L->w_q.scale / L->y_q.scale);
+    def("ForumMd", "%.17g", (double)L->x_q.scale * L->w_q.scale / L->y_q.scale);
     if ((float)((double)L->x_q.scale * L->w_q.scale / L->y_q.scale) != mq)
         warn_book("answer 3's multiplier no longer rounds to QNNPACK's");
     def("ForumPairX", "%d", L->x[0]);
@@ -224,11 +219,10 @@ static void forum_walk(void)
     walk_observer("Y", y, 2, QL_QUINT8);
     def("WalkYa", "%.4f", (double)y[0]);
     def("WalkYb", "%.4f", (double)y[1]);
+    float wr = forum_weight_f32[0] * (1.0f / L->w_q.scale);
     def("WalkWr", "%.4f", (double)forum_weight_f32[0]);
-    def("WalkWrOverS", "%.2f",
-        (double)(forum_weight_f32[0] * (1.0f / L->w_q.scale)));
-    def("WalkWrRounded", "%d", (int)ql_round_half_even(
-        forum_weight_f32[0] * (1.0f / L->w_q.scale)));
+    def("WalkWrOverS", "%.2f", (double)wr);
+    def("WalkWrRounded", "%d", (int)ql_round_half_even(wr));
     def("WalkWq", "%d", (int)ql_quantize(forum_weight_f32[0], L->w_q,
                                           QL_QINT8));
     float mq = (float)((double)L->x_q.scale * L->w_q.scale / L->y_q.scale);
@@ -636,11 +630,9 @@ static scan_stats scan(const char *corpus, ql_run_fn run)
 
 static size_t count_lines(const char *file)
 {
-    char path[1024];
     size_t n = 0;
     int c;
-    snprintf(path, sizeof path, "%s/%s", data_dir, file);
-    FILE *f = fopen(path, "r");
+    FILE *f = fopen(nm("%s/%s", data_dir, file), "r");
     if (!f)
         fail_book("cannot open a case file");
     while ((c = getc(f)) != EOF)
