@@ -783,7 +783,6 @@ static ql_corpus_stats per_channel_compare(const char *layers,
     return st;
 }
 
-
 static size_t isa_differences(void)
 {
     corpus_reader cv, ca;
