@@ -228,14 +228,25 @@ build/gen/fma.tex: build/gen/numbers.tex build/qlinear
 	    OPT="-O2 -g -mfma -ffp-contract=fast" build/fma/bookdata \
 	    build/fma/qlinear; \
 	  build/fma/bookdata --fma $(DATA) build/gen; \
-	  fused=$$(build/fma/qlinear eval --engine onednn-avx2 build/gen/fma-layer.txt); \
+	  fused=$$(build/fma/qlinear eval --kernel reference \
+	    --engine onednn-avx2 build/gen/fma-layer.txt); \
+	  fast=$$(build/fma/qlinear eval --engine onednn-avx2 \
+	    build/gen/fma-layer.txt); \
 	else \
 	  echo "(This copy was built on a CPU without FMA instructions.)" > $@; \
-	  fused="(no FMA on this CPU)"; \
+	  fused="(no FMA on this CPU)"; fast="$$fused"; \
 	fi; \
-	{ echo "\\newcommand{\\FmaNormalOut}{$$(build/qlinear eval \
-	    --engine onednn-avx2 build/gen/fma-layer.txt)}"; \
+	normal=$$(build/qlinear eval --kernel reference --engine onednn-avx2 \
+	  build/gen/fma-layer.txt); \
+	if [ "$$normal" = "$$fused" ]; then \
+	  echo "build/gen/fma.tex: the FMA build answers $$fused on" \
+	    "build/gen/fma-layer.txt, as the normal build does, although the" \
+	    "layer was made so that fusing changes it: the compiler did not fuse"; \
+	  rm -f $@; \
+	  exit 1; fi; \
+	{ echo "\\newcommand{\\FmaNormalOut}{$$normal}"; \
 	  echo "\\newcommand{\\FmaFusedOut}{$$fused}"; \
+	  echo "\\newcommand{\\FmaFastOut}{$$fast}"; \
 	} > build/gen/fma-numbers.tex
 build/gen/cpu.tex: $(DATA)/onednn/cpu.txt
 	mkdir -p build/gen
