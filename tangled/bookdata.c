@@ -453,6 +453,7 @@ static const struct {
     { "fbgemm", NULL, 0 },
     { "fbgemm-avx2", NULL, 0 },
 };
+
 static const char *const table_corpus[3] = {
     "qnnpack/observed", "qnnpack/ties", "qnnpack/extremes" };
 
