@@ -350,6 +350,7 @@ static void multiplier_orders(void)
 {
     int trials = 100000, differ = 0, differ_double = 0, shown = 0;
     int max_ulps = 0;
+    def("MultSeed", "%u", seed);
     for (int t = 0; t < trials; t++) {
         float sx = random_scale(), sw = random_scale(), sy = random_scale();
         float mq = ql_multiplier_qnnpack(sx, sw, sy);
@@ -1005,6 +1006,41 @@ static void fbgemm_same(void)
     def("FbRRSame", "%zu", same);
 }
 
+static void answer3_causes(void)
+{
+    for (int c = 0; c < 3; c++) {
+        corpus_reader cr;
+        size_t other = 0, first_layer = 0, first_output = 0;
+        corpus_open(&cr, table_corpus[c], table_corpus[c]);
+        for (size_t ord = 0; corpus_next(&cr); ord++) {
+            const ql_layer *L = &cr.L;
+            if (L->bias)
+                continue;
+            float m = ql_multiplier_qnnpack(L->x_q.scale, L->w_q.scale,
+                                            L->y_q.scale);
+            uint8_t *a3 = run_new(run_answer3, L);
+            for (size_t o = 0; o < L->m * L->n; o++) {
+                int64_t a = ql_acc_exact(L, o / L->n, o % L->n);
+                float v = (float)ql_wrap_i32(a) * m;
+                if (a3[o] == cr.want[o] || fb_near_tie(v)
+                    || !(v >= -0x1p31f && v < 0x1p31f))
+                    continue;
+                if (other++ == 0) {
+                    first_layer = ord + 1;
+                    first_output = o;
+                }
+            }
+            free(a3);
+        }
+        corpus_close(&cr);
+        if (other)
+            warn_book("answer 3 differs from %s at layer %zu, output %zu, "
+                      "and %zu outputs in all, neither near a tie nor "
+                      "overflowing", table_corpus[c], first_layer,
+                      first_output, other);
+    }
+}
+
 static void fma_report(const char *dir)
 {
     static const struct { const char *engine, *corpus, *expected; } t[] = {
@@ -1550,6 +1586,7 @@ int main(int argc, char **argv)
     fbgemm_example();
     fbgemm_table(argv[2]);
     fbgemm_same();
+    answer3_causes();
     fma_example(argv[2]);
     pipeline_data(argv[2]);
     grid_data(argv[2]);
