@@ -1,5 +1,7 @@
 /* Exercise 1: the observer's scale and zero point.
-   The statement is in the book, section "Workshop exercises".
+   The statement is in the handout docs/exercises.pdf (and in the book,
+   section "Workshop exercises"); the library's interface is
+   tangled/qlinear.h.
    Run its test with: make exercise N=1 */
 #include <float.h>
 #include "qlinear.h"

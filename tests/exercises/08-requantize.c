@@ -1,5 +1,7 @@
 /* Exercise 8: requantize, ties and overflow.
-   The statement is in the book, section "Workshop exercises".
+   The statement is in the handout docs/exercises.pdf (and in the book,
+   section "Workshop exercises"); the library's interface is
+   tangled/qlinear.h.
    Run its test with: make exercise N=8 */
 #include <math.h>
 #include "qlinear.h"

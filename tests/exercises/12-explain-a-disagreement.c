@@ -1,5 +1,7 @@
 /* Exercise 12: explain a disagreement.
-   The statement is in the book, section "Workshop exercises".
+   The statement is in the handout docs/exercises.pdf (and in the book,
+   section "Workshop exercises"); the library's interface is
+   tangled/qlinear.h.
    Run its test with: make exercise N=12
    Causes: 1 a zero point subtracted from the wrong operand
            2 the multiplier formed in another order of operations
