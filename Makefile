@@ -72,6 +72,7 @@ help:
 	@echo "make check-bad-inputs  the catalogue of bad inputs and command lines"
 	@echo "make check-cli       the command's contract on good input, and its help"
 	@echo "make check-compare   'qlinear compare' names the right cause on one layer per cause"
+	@echo "make torch2      a venv build/torch213 with the PyTorch $(TORCH2_VERSION) CPU wheel (pip), for golden, crosscheck, check-torch"
 	@echo "make check-torch     random models quantized by PyTorch, exported by from-torch.py, reproduced by qlinear (installs python3-torch)"
 	@echo "make check-help      every .PHONY target has a line in 'make help'"
 	@echo "make tangle      copy the freshly tangled C into tangled/ and tests/ (commit them)"
@@ -520,6 +521,27 @@ check-cli: build/qlinear
 	tests/cli-contract.sh build/qlinear
 check-compare: build/qlinear
 	tests/compare.sh build/qlinear
+# PyTorch 2.13 beside Debian's 1.13: a virtual environment under build/
+# with the CPU wheel (pinned, never a plain `torch`, which would fetch a
+# CUDA build).  The stamp records the version and engines it reports.
+TORCH2_VERSION := 2.13.0
+TORCH2 := build/torch213
+TORCH2_PY := $(TORCH2)/bin/python
+.PHONY: torch2
+torch2: $(TORCH2)/.stamp
+$(TORCH2)/.stamp:
+	$(MAKE) --no-print-directory deps EXTRA_DEBS="python3-venv"
+	rm -rf $(TORCH2)
+	/usr/bin/python3 -m venv $(TORCH2)
+	start=$$(date +%s); \
+	$(TORCH2)/bin/pip install -q --disable-pip-version-check \
+	  torch==$(TORCH2_VERSION)+cpu numpy 2>&1 | { grep -v "is ignored" || true; }; \
+	echo "torch2: pip install took $$(( $$(date +%s) - start )) s"
+	$(TORCH2_PY) -c 'import torch; print("torch", torch.__version__); \
+	  print("engines", *torch.backends.quantized.supported_engines)' \
+	  | tee $@.tmp
+	mv $@.tmp $@
+
 # Not part of `make check`: it needs PyTorch, which it installs.
 check-torch: build/qlinear $(SRC)/.stamp
 	$(MAKE) --no-print-directory deps EXTRA_DEBS="$(GOLDEN_DEBS)"
