@@ -627,6 +627,8 @@ golden: build/qlinear
 	/usr/bin/python3 tests/golden.py --onednn "$(ONEDNN_ISAS)" $(DATA)
 	/usr/bin/python3 tests/golden-perchannel.py --onednn "$(ONEDNN_ISAS)" $(DATA)
 	build/qlinear cpu > $(DATA)/onednn/cpu.txt
+	$(MAKE) --no-print-directory torch2
+	$(TORCH2_PY) tests/golden-torch2.py --isas "$(ONEDNN_ISAS)" $(DATA) $(DATA)
 	$(MAKE) --no-print-directory drivers
 	tests/drivers/golden.sh $(DATA) build/drivers
 
@@ -659,7 +661,7 @@ build/ort/node_modules/onnxruntime-node:
 # The engines of issue 11 get fresh corpora from their real libraries.
 crosscheck: build/check-qlinear build/qlinear
 	$(MAKE) --no-print-directory deps EXTRA_DEBS="$(GOLDEN_DEBS) $(ENGINE_DEBS)"
-	$(MAKE) --no-print-directory drivers
+	$(MAKE) --no-print-directory drivers torch2
 	seed=$${SEED:-$$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}; \
 	isas="$(ONEDNN_ISAS)"; \
 	echo "crosscheck: seed $$seed"; \
@@ -670,10 +672,14 @@ crosscheck: build/check-qlinear build/qlinear
 	/usr/bin/python3 tests/golden-perchannel.py --seed $$seed \
 	  --onednn "$$isas" build/crosscheck; \
 	cp -r $(DATA)/fbgemm build/crosscheck/; \
+	$(TORCH2_PY) tests/golden-torch2.py --isas "$$isas" build/crosscheck \
+	  build/crosscheck; \
 	tests/drivers/golden.sh build/crosscheck build/drivers $$seed \
 	  | tee build/crosscheck/engines.log; \
 	export "$$(grep '^QL_ORT_ISAS=' build/crosscheck/engines.log)"; \
-	QL_ONEDNN_ISAS="$$(echo $$isas | sed 's/:[A-Z0-9_]*//g')" \
+	names="$$(echo $$isas | sed 's/:[A-Z0-9_]*//g')"; \
+	QL_TORCH2_ISAS="$$names" QL_TORCH2_X86_ISA="$${names%% *}" \
+	QL_ONEDNN_ISAS="$$names" \
 	QL_TEST_DATA=$(CURDIR)/build/crosscheck build/check-qlinear
 
 clean:
