@@ -1621,6 +1621,7 @@ static size_t t2_bad(const char *corpus, const char *answers,
     return st.bad_outputs;
 }
 
+static void few_values_fbgemm(void);
 static void torch2_table(const char *out_dir)
 {
     size_t onednn_old = 0, fbgemm_old = 0, layers;
@@ -1678,6 +1679,44 @@ static void torch2_table(const char *out_dir)
         fclose(ff);
     }
     def("TorchTwoCorpora", "%zu", layers);
+    few_values_fbgemm();
+}
+
+static int t2_same_file(const char *a, const char *b)
+{
+    FILE *fa = fopen(nm("%s/%s-expected.txt", data_dir, a), "r");
+    FILE *fb = fopen(nm("%s/%s-expected.txt", data_dir, b), "r");
+    if (!fa || !fb)
+        fail_book(nm("cannot open %s or %s", a, b));
+    int x, y;
+    do {
+        x = fgetc(fa);
+        y = fgetc(fb);
+    } while (x == y && x != EOF);
+    fclose(fa);
+    fclose(fb);
+    return x == y;
+}
+
+static void few_values_fbgemm(void)
+{
+    static const struct { const char *name, *answers; } fv[] = {
+        { "FewValuesFbgemmAvxTwo", "torch-2.13/fbgemm-observed-fbgemm-avx2" },
+        { "FewValuesFbgemmVnni", "fbgemm/observed-vnni" },
+    };
+    for (size_t i = 0; i < sizeof fv / sizeof *fv; i++) {
+        ql_corpus_stats st = compare_with("fbgemm/observed", fv[i].answers,
+                                          run_answer3, QL_SKIP_BIAS);
+        def(nm("%sLayers", fv[i].name), "%zu", st.layers);
+        def(nm("%sOutputs", fv[i].name), "%zu", st.outputs);
+        def(nm("%sBadLayers", fv[i].name), "%zu", st.bad_layers);
+        def(nm("%sBadOutputs", fv[i].name), "%zu", st.bad_outputs);
+    }
+    def("FewValuesFbgemmTwoIsStandalone", "%s",
+        t2_same_file("torch-2.13/fbgemm-observed-fbgemm-avx2",
+                     "fbgemm/observed-avx2")
+        && t2_same_file("torch-2.13/fbgemm-mixed-fbgemm-avx2",
+                        "fbgemm/mixed-avx2") ? "the same" : "not the same");
 }
 
 static void exercise5_answer(void)
