@@ -629,6 +629,7 @@ golden: build/qlinear
 	build/qlinear cpu > $(DATA)/onednn/cpu.txt
 	$(MAKE) --no-print-directory torch2
 	$(TORCH2_PY) tests/golden-torch2.py --isas "$(ONEDNN_ISAS)" $(DATA) $(DATA)
+	$(TORCH2_PY) tests/forum-torch2.py --isas "$(ONEDNN_ISAS)" --out $(DATA)
 	$(MAKE) --no-print-directory drivers
 	tests/drivers/golden.sh $(DATA) build/drivers
 
@@ -674,6 +675,7 @@ crosscheck: build/check-qlinear build/qlinear
 	cp -r $(DATA)/fbgemm build/crosscheck/; \
 	$(TORCH2_PY) tests/golden-torch2.py --isas "$$isas" build/crosscheck \
 	  build/crosscheck; \
+	$(TORCH2_PY) tests/forum-torch2.py --isas "$$isas" --out build/crosscheck; \
 	tests/drivers/golden.sh build/crosscheck build/drivers $$seed \
 	  | tee build/crosscheck/engines.log; \
 	export "$$(grep '^QL_ORT_ISAS=' build/crosscheck/engines.log)"; \

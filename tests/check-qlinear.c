@@ -795,6 +795,12 @@ static const struct {
       "torch-2.13/onednn-ties-onednn-avx2-expected.txt", 200, "avx2" },
     { "onednn-2.13-avx2", "onednn/blocks-layers.txt",
       "torch-2.13/onednn-blocks-onednn-avx2-expected.txt", 50, "avx2" },
+    { "fbgemm-2.13-avx2", "torch-2.13/forum-layers.txt",
+      "torch-2.13/forum-fbgemm-avx2-expected.txt", 1, "avx2" },
+    { "x86-2.13-avx2", "torch-2.13/forum-layers.txt",
+      "torch-2.13/forum-x86-avx2-expected.txt", 1, "avx2" },
+    { "qnnpack", "torch-2.13/forum-layers.txt",
+      "torch-2.13/forum-qnnpack-avx2-expected.txt", 1, "avx2" },
 };
 
 START_TEST(test_engine_matches_ground_truth)
