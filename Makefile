@@ -73,7 +73,7 @@ help:
 	@echo "make check-cli       the command's contract on good input, and its help"
 	@echo "make check-compare   'qlinear compare' names the right cause on one layer per cause"
 	@echo "make torch2      a venv build/torch213 with the PyTorch $(TORCH2_VERSION) CPU wheel (pip), for golden, crosscheck, check-torch"
-	@echo "make check-torch     random models quantized by PyTorch, exported by from-torch.py, reproduced by qlinear (installs python3-torch)"
+	@echo "make check-torch     random models quantized by PyTorch 1.13 and 2.13, exported by from-torch.py, reproduced by qlinear (installs python3-torch, make torch2)"
 	@echo "make check-help      every .PHONY target has a line in 'make help'"
 	@echo "make tangle      copy the freshly tangled C into tangled/ and tests/ (commit them)"
 	@echo "make check-tangled   fail if tangled/ and tests/ differ from what qlinear.nw tangles to (CI; make check only warns)"
@@ -535,7 +535,7 @@ $(TORCH2)/.stamp:
 	/usr/bin/python3 -m venv $(TORCH2)
 	start=$$(date +%s); \
 	$(TORCH2)/bin/pip install -q --disable-pip-version-check \
-	  torch==$(TORCH2_VERSION)+cpu numpy 2>&1 | { grep -v "is ignored" || true; }; \
+	  torch==$(TORCH2_VERSION)+cpu numpy torchao==0.18.0 2>&1 | { grep -v "is ignored" || true; }; \
 	echo "torch2: pip install took $$(( $$(date +%s) - start )) s"
 	$(TORCH2_PY) -c 'import torch; print("torch", torch.__version__); \
 	  print("engines", *torch.backends.quantized.supported_engines)' \
@@ -547,6 +547,9 @@ check-torch: build/qlinear $(SRC)/.stamp
 	$(MAKE) --no-print-directory deps EXTRA_DEBS="$(GOLDEN_DEBS)"
 	/usr/bin/python3 tests/torch-roundtrip.py build/qlinear \
 	  $(SRC)/from-torch.py build/torch-roundtrip
+	$(MAKE) --no-print-directory torch2
+	$(TORCH2_PY) tests/torch-roundtrip.py build/qlinear \
+	  $(SRC)/from-torch.py build/torch-roundtrip-2.13
 check-suite: build/check-qlinear
 	@! CK_RUN_CASE=no-such-case build/check-qlinear >/dev/null 2>&1 || { \
 	  echo "check-suite: a CK_RUN_CASE that names no test case passed"; exit 1; }
@@ -630,6 +633,7 @@ golden: build/qlinear
 	$(MAKE) --no-print-directory torch2
 	$(TORCH2_PY) tests/golden-torch2.py --isas "$(ONEDNN_ISAS)" $(DATA) $(DATA)
 	$(TORCH2_PY) tests/forum-torch2.py --isas "$(ONEDNN_ISAS)" --out $(DATA)
+	$(TORCH2_PY) tests/pt2e-torch2.py build/qlinear build/pt2e $(DATA)
 	$(MAKE) --no-print-directory drivers
 	tests/drivers/golden.sh $(DATA) build/drivers
 
@@ -676,6 +680,8 @@ crosscheck: build/check-qlinear build/qlinear
 	$(TORCH2_PY) tests/golden-torch2.py --isas "$$isas" build/crosscheck \
 	  build/crosscheck; \
 	$(TORCH2_PY) tests/forum-torch2.py --isas "$$isas" --out build/crosscheck; \
+	$(TORCH2_PY) tests/pt2e-torch2.py build/qlinear build/pt2e \
+	  build/crosscheck; \
 	tests/drivers/golden.sh build/crosscheck build/drivers $$seed \
 	  | tee build/crosscheck/engines.log; \
 	export "$$(grep '^QL_ORT_ISAS=' build/crosscheck/engines.log)"; \

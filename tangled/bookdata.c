@@ -1622,6 +1622,7 @@ static size_t t2_bad(const char *corpus, const char *answers,
 }
 
 static void few_values_fbgemm(void);
+static void pt2e_numbers(void);
 static void torch2_table(const char *out_dir)
 {
     size_t onednn_old = 0, fbgemm_old = 0, layers;
@@ -1680,6 +1681,7 @@ static void torch2_table(const char *out_dir)
     }
     def("TorchTwoCorpora", "%zu", layers);
     few_values_fbgemm();
+    pt2e_numbers();
 }
 
 static int t2_same_file(const char *a, const char *b)
@@ -1717,6 +1719,41 @@ static void few_values_fbgemm(void)
                      "fbgemm/observed-avx2")
         && t2_same_file("torch-2.13/fbgemm-mixed-fbgemm-avx2",
                         "fbgemm/mixed-avx2") ? "the same" : "not the same");
+}
+
+static size_t t2_count_diff(const char *a, const char *b, size_t *n)
+{
+    FILE *fa = fopen(nm("%s/%s-expected.txt", data_dir, a), "r");
+    FILE *fb = fopen(nm("%s/%s-expected.txt", data_dir, b), "r");
+    size_t d = 0;
+    int x, y;
+    if (!fa || !fb)
+        fail_book(nm("cannot open %s or %s", a, b));
+    *n = 0;
+    while (fscanf(fa, "%d", &x) == 1 && fscanf(fb, "%d", &y) == 1) {
+        d += x != y;
+        ++*n;
+    }
+    fclose(fa);
+    fclose(fb);
+    return d;
+}
+
+static void pt2e_numbers(void)
+{
+    size_t n;
+    def("PtMlpEagerCompiled", "%zu",
+        t2_count_diff("torch-2.13/pt2e-mlp-fc1-eager-avx2",
+                      "torch-2.13/pt2e-mlp-fc1-compiled-avx2", &n));
+    def("PtMlpOutputs", "%zu", n);
+    def("PtMlpEagerExact", "%zu", t2_bad("torch-2.13/pt2e-mlp-fc1",
+        "torch-2.13/pt2e-mlp-fc1-eager-avx2", "exact"));
+    def("PtMlpCompiledOnednn", "%zu", t2_bad("torch-2.13/pt2e-mlp-fc1",
+        "torch-2.13/pt2e-mlp-fc1-compiled-avx2", "onednn-2.13-avx2"));
+    def("PtForumEagerCompiled", "%zu",
+        t2_count_diff("torch-2.13/pt2e-forum-eager-avx2",
+                      "torch-2.13/pt2e-forum-compiled-avx2", &n));
+    def("PtForumOutputs", "%zu", n);
 }
 
 static void exercise5_answer(void)

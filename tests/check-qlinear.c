@@ -801,6 +801,14 @@ static const struct {
       "torch-2.13/forum-x86-avx2-expected.txt", 1, "avx2" },
     { "qnnpack", "torch-2.13/forum-layers.txt",
       "torch-2.13/forum-qnnpack-avx2-expected.txt", 1, "avx2" },
+    { "onednn-2.13-avx2", "torch-2.13/pt2e-mlp-fc1-layers.txt",
+      "torch-2.13/pt2e-mlp-fc1-compiled-avx2-expected.txt", 1, "avx2" },
+    { "exact", "torch-2.13/pt2e-mlp-fc1-layers.txt",
+      "torch-2.13/pt2e-mlp-fc1-eager-avx2-expected.txt", 1, "avx2" },
+    { "onednn-2.13-avx2", "torch-2.13/pt2e-forum-layers.txt",
+      "torch-2.13/pt2e-forum-compiled-avx2-expected.txt", 1, "avx2" },
+    { "exact", "torch-2.13/pt2e-forum-layers.txt",
+      "torch-2.13/pt2e-forum-eager-avx2-expected.txt", 1, "avx2" },
 };
 
 START_TEST(test_engine_matches_ground_truth)
