@@ -122,13 +122,6 @@ int64_t ql_acc_question(const ql_layer *L, size_t i, size_t j)
     return a;
 }
 
-void ql_observe_rows(ql_scheme sc, const float *v, size_t rows,
-                     size_t cols, ql_qparams *out)
-{
-    for (size_t r = 0; r < rows; r++)
-        out[r] = ql_observe(sc, v + r * cols, cols);
-}
-
 int32_t ql_wrap_i32(int64_t v)
 {
     uint32_t u = (uint32_t)v;             /* v modulo 2^32 */
@@ -288,5 +281,12 @@ int64_t ql_acc_four_terms(const ql_layer *L, size_t i, size_t j)
     return ql_four_terms(ql_acc_raw(L, i, j), ql_row_sum(L, i),
                          ql_col_sum(L, j), (int64_t)L->k,
                          L->x_q.zero_point, ql_weight_q(L, j).zero_point);
+}
+
+void ql_observe_rows(ql_scheme sc, const float *v, size_t rows,
+                     size_t cols, ql_qparams *out)
+{
+    for (size_t r = 0; r < rows; r++)
+        out[r] = ql_observe(sc, v + r * cols, cols);
 }
 
