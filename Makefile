@@ -110,8 +110,9 @@ deps:
 	if [ -n "$$missing" ]; then \
 	  echo "Installing Debian packages:$$missing"; \
 	  sudo=""; [ "$$(id -u)" = 0 ] || sudo=sudo; \
-	  $$sudo apt-get update -qq; \
+	  $$sudo apt-get -o DPkg::Lock::Timeout=600 update -qq; \
 	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq \
+	    -o DPkg::Lock::Timeout=600 \
 	    --no-install-recommends $$missing >/dev/null; \
 	fi
 
