@@ -595,6 +595,7 @@ check-docs: docs/qlinear.pdf docs/qlinear.html docs/exercises.pdf \
 	  "the handout shows a test or a solution (above)"; exit 1; }
 	@! pdffonts docs/exercises.pdf | awk 'NR > 2 && $$(NF-4) != "yes"' | grep .
 	@perl tests/readme-sections.pl build/qlinear.toc README.md
+	@perl tests/part1-stats.pl $(NW) 0.20 8
 	@echo "check-docs: PDF without undefined references or overfull lines," \
 	  "all fonts embedded; HTML with MathML and no raw TeX math;" \
 	  "$(words $(FIGS)) figures in PDF and SVG; a handout of" \
