@@ -16,7 +16,7 @@ DEBS := make gcc binutils noweb pandoc check pkg-config gnuplot-nox poppler-util
 GOLDEN_DEBS := python3-torch python3-numpy
 # ... and the real libraries that the engines of issue 11 are checked
 # against (`make golden`, `make crosscheck`; not needed by `make check`).
-ENGINE_DEBS := libxnnpack-dev libgemmlowp-dev g++ qemu-user \
+ENGINE_DEBS := libxnnpack-dev libpthreadpool-dev libgemmlowp-dev g++ qemu-user \
                $(if $(shell command -v node),,nodejs npm)
 # ... and for the checks beyond `make check`:
 HARD_DEBS := clang libclang-rt-14-dev valgrind
