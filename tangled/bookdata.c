@@ -1731,6 +1731,7 @@ static void few_values_fbgemm(void)
                         "fbgemm/mixed-avx2") ? "the same" : "not the same");
 }
 
+static int t2_max_diff;                 /* of the last t2_count_diff */
 static size_t t2_count_diff(const char *a, const char *b, size_t *n)
 {
     FILE *fa = fopen(nm("%s/%s-expected.txt", data_dir, a), "r");
@@ -1740,8 +1741,10 @@ static size_t t2_count_diff(const char *a, const char *b, size_t *n)
     if (!fa || !fb)
         fail_book(nm("cannot open %s or %s", a, b));
     *n = 0;
+    t2_max_diff = 0;
     while (fscanf(fa, "%d", &x) == 1 && fscanf(fb, "%d", &y) == 1) {
         d += x != y;
+        t2_max_diff = abs(x - y) > t2_max_diff ? abs(x - y) : t2_max_diff;
         ++*n;
     }
     fclose(fa);
@@ -1756,6 +1759,7 @@ static void pt2e_numbers(void)
         t2_count_diff("torch-2.13/pt2e-mlp-fc1-eager-avx2",
                       "torch-2.13/pt2e-mlp-fc1-compiled-avx2", &n));
     def("PtMlpOutputs", "%zu", n);
+    def("PtMlpMaxDiff", "%d", t2_max_diff);
     def("PtMlpEagerExact", "%zu", t2_bad("torch-2.13/pt2e-mlp-fc1",
         "torch-2.13/pt2e-mlp-fc1-eager-avx2", "exact"));
     def("PtMlpCompiledOnednn", "%zu", t2_bad("torch-2.13/pt2e-mlp-fc1",
