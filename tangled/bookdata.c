@@ -1006,6 +1006,25 @@ static void fbgemm_same(void)
     def("FbRRSame", "%zu", same);
 }
 
+static void fbgemm_perchannel(void)
+{
+    corpus_reader cv, ca;
+    size_t layers = 0, outputs = 0, differ = 0;
+    corpus_open(&cv, "fbgemm/perchannel", "fbgemm/perchannel-vnni-relu0");
+    corpus_open(&ca, "fbgemm/perchannel", "fbgemm/perchannel-avx2-relu0");
+    while (corpus_next(&cv) && corpus_next(&ca)) {
+        size_t n = cv.L.m * cv.L.n;
+        layers++;
+        outputs += n;
+        differ += memcmp(cv.want, ca.want, n) != 0;
+    }
+    corpus_close(&cv);
+    corpus_close(&ca);
+    def("FbPcLayers", "%zu", layers);
+    def("FbPcOutputs", "%zu", outputs);
+    def("FbPcIsaDiffer", "%zu", differ);
+}
+
 static void answer3_causes(void)
 {
     for (int c = 0; c < 3; c++) {
@@ -1586,6 +1605,7 @@ int main(int argc, char **argv)
     fbgemm_example();
     fbgemm_table(argv[2]);
     fbgemm_same();
+    fbgemm_perchannel();
     answer3_causes();
     fma_example(argv[2]);
     pipeline_data(argv[2]);

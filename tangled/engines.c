@@ -10,12 +10,6 @@
 #include <ctype.h>
 #include <string.h>
 #include "qlinear.h"
-static const char *per_tensor_only(const ql_layer *L)
-{
-    return L->w_channel ? "per-channel weights are not supported by "
-                          "this engine row" : NULL;
-}
-
 static void run_qnnpack(const ql_layer *L, uint8_t *y)
 {
     float sx = L->x_q.scale;
@@ -30,17 +24,24 @@ static void run_qnnpack(const ql_layer *L, uint8_t *y)
         }
 }
 
+static float fbgemm_bias(const ql_layer *L, size_t j, float sx, float sw)
+{
+    return L->w_channel ? ql_fbgemm_bias_per_channel(L->bias[j], sx, sw)
+                        : ql_fbgemm_bias(L->bias[j], sx, sw);
+}
+
 static void fbgemm_requantize(const ql_layer *L, uint8_t *y,
                               int32_t (*acc)(const ql_layer *,
                                              size_t, size_t))
 {
-    float sx = L->x_q.scale, sw = L->w_q.scale;
-    float mult = ql_multiplier_fbgemm(sx, sw, L->y_q.scale);
+    float sx = L->x_q.scale;
     for (size_t i = 0; i < L->m; i++)
         for (size_t j = 0; j < L->n; j++) {
+            float sw = ql_weight_q(L, j).scale;
+            float mult = ql_multiplier_fbgemm(sx, sw, L->y_q.scale);
             float v = (float)acc(L, i, j);
             if (L->bias)
-                v = v + ql_fbgemm_bias(L->bias[j], sx, sw);
+                v = v + fbgemm_bias(L, j, sx, sw);
             y[i * L->n + j] = ql_requantize_x86(v * mult, L->y_q.zero_point);
         }
 }
@@ -235,10 +236,10 @@ static void probe_qnnpack(const ql_layer *L, size_t i, size_t j,
 static void probe_fbgemm_acc(const ql_layer *L, size_t j, ql_probe *p,
                              int32_t acc)
 {
-    float sx = L->x_q.scale, sw = L->w_q.scale;
+    float sx = L->x_q.scale, sw = ql_weight_q(L, j).scale;
     float v = (float)acc;
     if (L->bias)
-        v = v + ql_fbgemm_bias(L->bias[j], sx, sw);
+        v = v + fbgemm_bias(L, j, sx, sw);
     p->acc = acc;
     p->value = v * ql_multiplier_fbgemm(sx, sw, L->y_q.scale);
     p->cvt = 1;
@@ -358,9 +359,9 @@ static const ql_engine engine_table[] = {
       "fl(fl(Sw*Sx)*fl(1/Sy))",
       run_qnnpack, NULL },
     { "fbgemm", "FBGEMM, exact int32 accumulation (AVX512-VNNI), float bias",
-      run_fbgemm, per_tensor_only },
+      run_fbgemm, NULL },
     { "fbgemm-avx2", "FBGEMM with vpmaddubsw: u8*s8 pairs saturate to int16",
-      run_fbgemm_avx2, per_tensor_only },
+      run_fbgemm_avx2, NULL },
     { "onednn", "oneDNN 2.7 via ideep: reciprocal scales, clamp in float",
       run_onednn, onednn_refuses },
     { "onednn-avx2", "oneDNN without VNNI: u8*s8 pairs saturate to int16",

@@ -104,6 +104,7 @@ float ql_multiplier_fbgemm(float sx, float sw, float sy);
 uint8_t ql_requantize_x86(float v, int32_t zy);
 int32_t ql_qnnpack_bias(float b, float sx, float sw);
 float ql_fbgemm_bias(float b, float sx, float sw);
+float ql_fbgemm_bias_per_channel(float b, float sx, float sw);
 int32_t ql_sat16(int32_t v);
 int32_t ql_acc_pairs16(const ql_layer *L, size_t i, size_t j);
 int32_t ql_acc_pairs16_split(const ql_layer *L, size_t i, size_t j,

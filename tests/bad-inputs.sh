@@ -144,8 +144,8 @@ bad "per-channel: a zero point missing" eval "" \
     "${PC}0.25 0.5 -1 1 2 3 4\noutput 0.5 7\n"
 bad "per-channel: nothing after the keyword" eval "" \
     "qlinear: @F@:3: missing weight scale [0] at end of input" "${PC}"
-bad "per-channel: engine refuses" "eval --engine fbgemm" "" \
-    "qlinear: @F@:1: engine fbgemm: per-channel weights are not supported by this engine row" \
+bad "per-channel: engine refuses" "eval --engine xnnpack" "" \
+    "qlinear: @F@:1: engine xnnpack: XNNPACK's qu8 fully-connected operator has one weight scale" \
     "${PC}0.25 0.5 -1 1 1 2 3 4\noutput 0.5 7\n"
 bad "observe: per-channel count not a multiple of the rows" observe "" \
     "qlinear: @F@:1: count 4 is not a positive multiple of the 3 rows" \

@@ -488,6 +488,8 @@ START_TEST(test_bias_units)
     ck_assert_int_eq(ql_qnnpack_bias(3e38f, 1.0f, 1.0f), INT32_MIN);
     ck_assert(ql_fbgemm_bias(-1.0f, 0.5f, 0.25f) == -8.0f);
     ck_assert(ql_fbgemm_bias(2.5f, 1.0f, 1.0f) == 2.5f);
+    ck_assert(ql_fbgemm_bias_per_channel(-1.0f, 0.5f, 0.25f) == -8.0f);
+    ck_assert(ql_fbgemm_bias_per_channel(2.5f, 1.0f, 1.0f) == 2.5f);
 }
 END_TEST
 
@@ -678,6 +680,10 @@ static const struct {
       "fbgemm/observed-reduce-range-vnni-expected.txt", 200, "vnni" },
     { "fbgemm-avx2", "fbgemm/observed-reduce-range-layers.txt",
       "fbgemm/observed-reduce-range-avx2-expected.txt", 200, "avx2" },
+    { "fbgemm", "fbgemm/perchannel-layers.txt",
+      "fbgemm/perchannel-vnni-relu0-expected.txt", 300, "vnni" },
+    { "fbgemm-avx2", "fbgemm/perchannel-layers.txt",
+      "fbgemm/perchannel-avx2-relu0-expected.txt", 300, "avx2" },
     { "xnnpack", "fbgemm/mixed-layers.txt",
       "xnnpack/fbgemm-mixed-expected.txt", 500, "" },
     { "xnnpack", "fbgemm/observed-layers.txt",
@@ -1138,9 +1144,7 @@ START_TEST(test_read_per_channel)
     ck_assert_int_eq(ql_acc_exact(&L, 0, 1), 5);
     ck_assert_int_eq(ql_acc_four_terms(&L, 0, 1), 5);
     ck_assert_int_eq(ql_acc_pairs16(&L, 0, 1), 5);
-    ck_assert_str_eq(ql_find_engine("fbgemm")->refuses(&L),
-                     "per-channel weights are not supported by this "
-                     "engine row");
+    ck_assert(ql_find_engine("fbgemm")->refuses == NULL);
     ck_assert(ql_find_engine("qnnpack")->refuses == NULL);
     ck_assert_str_eq(ql_find_engine("onednn")->refuses(&L), "oneDNN only "
                      "supports symmetric weights (zero point 0)");
@@ -1153,7 +1157,6 @@ START_TEST(test_read_per_channel)
                     "1 2 3 4\noutput 0.5 7\n", &L);
     ck_assert_ptr_null(L.w_channel);
     ck_assert_int_eq(ql_acc_exact(&L, 0, 1), 14);
-    ck_assert_ptr_null(ql_find_engine("fbgemm")->refuses(&L));
     ql_layer_free(&L);
 }
 END_TEST
@@ -1184,7 +1187,7 @@ END_TEST
 
 static const char *probe_corpus[] = {
     "qnnpack/ties", "qnnpack/extremes", "qnnpack/perchannel",
-    "onednn/perchannel",
+    "onednn/perchannel", "fbgemm/perchannel",
 };
 
 START_TEST(test_probes_reproduce_engines)
