@@ -857,7 +857,7 @@ static void fbgemm_example(void)
     static uint8_t x[2] = { 255, 255 };
     static int8_t w[2] = { 127, 127 };
     ql_layer L = { 1, 2, 1, { 1.0f, 0 }, { 1.0f, 0 }, { 300.0f, 0 },
-                   x, w, NULL, NULL };
+                   x, w, NULL, NULL, 0 };
     uint8_t a, b;
     ql_find_engine("fbgemm")->run(&L, &a);
     ql_find_engine("fbgemm-avx2")->run(&L, &b);

@@ -10,6 +10,12 @@
 #include <ctype.h>
 #include <string.h>
 #include "qlinear.h"
+static uint8_t relu_floor(const ql_layer *L, uint8_t q)
+{
+    return L->relu && q < L->y_q.zero_point ? (uint8_t)L->y_q.zero_point
+                                            : q;
+}
+
 static void run_qnnpack(const ql_layer *L, uint8_t *y)
 {
     float sx = L->x_q.scale;
@@ -19,8 +25,8 @@ static void run_qnnpack(const ql_layer *L, uint8_t *y)
             float mult = ql_multiplier_qnnpack(sx, sw, L->y_q.scale);
             int64_t b = L->bias ? ql_qnnpack_bias(L->bias[j], sx, sw) : 0;
             int32_t acc = ql_wrap_i32(b + ql_acc_exact(L, i, j));
-            y[i * L->n + j] =
-                ql_requantize_x86((float)acc * mult, L->y_q.zero_point);
+            y[i * L->n + j] = relu_floor(L,
+                ql_requantize_x86((float)acc * mult, L->y_q.zero_point));
         }
 }
 
@@ -42,7 +48,8 @@ static void fbgemm_requantize(const ql_layer *L, uint8_t *y,
             float v = (float)acc(L, i, j);
             if (L->bias)
                 v = v + fbgemm_bias(L, j, sx, sw);
-            y[i * L->n + j] = ql_requantize_x86(v * mult, L->y_q.zero_point);
+            y[i * L->n + j] =
+                relu_floor(L, ql_requantize_x86(v * mult, L->y_q.zero_point));
         }
 }
 
@@ -94,7 +101,10 @@ static void onednn_requantize(const ql_layer *L, uint8_t *y,
             float d = (float)acc(L, i, j);
             if (L->bias)
                 d = d + L->bias[j] * bscale;
-            d = d * mult + (float)L->y_q.zero_point;
+            if (L->relu && d < 0.0f)        /* then fl(d*M) <= 0, */
+                d = (float)L->y_q.zero_point;  /* and ReLU makes it 0 */
+            else
+                d = d * mult + (float)L->y_q.zero_point;
             d = d < 0.0f ? 0.0f : d > 255.0f ? 255.0f : d;
             y[i * L->n + j] = (uint8_t)ql_round_half_even(d);
         }
@@ -114,9 +124,9 @@ static void run_exact(const ql_layer *L, uint8_t *y)
 {
     for (size_t i = 0; i < L->m; i++)
         for (size_t j = 0; j < L->n; j++)
-            y[i * L->n + j] = ql_exact_output(ql_acc_exact(L, i, j),
-                                              L->bias ? L->bias[j] : 0.0f,
-                                              L, j);
+            y[i * L->n + j] = relu_floor(L,
+                ql_exact_output(ql_acc_exact(L, i, j),
+                                L->bias ? L->bias[j] : 0.0f, L, j));
 }
 
 static const char *xnnpack_refuses(const ql_layer *L)
@@ -143,7 +153,8 @@ static void run_xnnpack(const ql_layer *L, uint8_t *y)
         for (size_t j = 0; j < L->n; j++) {
             float v = (float)acc_int32(L, i, j) * mult;
             v = v < top ? v : top;                 /* min_ps first */
-            y[i * L->n + j] = ql_requantize_x86(v, L->y_q.zero_point);
+            y[i * L->n + j] =
+                relu_floor(L, ql_requantize_x86(v, L->y_q.zero_point));
         }
 }
 
@@ -183,13 +194,17 @@ static void run_gemmlowp(const ql_layer *L, uint8_t *y)
     for (size_t i = 0; i < L->m; i++)
         for (size_t j = 0; j < L->n; j++) {
             int scalar = i >= L->m / 4 * 4 && j >= L->n / 4 * 4;
-            y[i * L->n + j] = gemmlowp_output(acc_int32(L, i, j), q, e,
-                                              L->y_q.zero_point, scalar);
+            y[i * L->n + j] = relu_floor(L,
+                gemmlowp_output(acc_int32(L, i, j), q, e, L->y_q.zero_point,
+                                scalar));
         }
 }
 
 static const char *onnxruntime_refuses(const ql_layer *L)
 {
+    if (L->relu)
+        return "QLinearMatMul has no fused activation; a ReLU is a "
+               "separate operator";
     return L->bias ? "QLinearMatMul has no bias input" : NULL;
 }
 

@@ -26,6 +26,7 @@ typedef struct {
     float      *bias;           /* n floats, or NULL */
     ql_qparams *w_channel;      /* n per-channel weight parameters,
                                    or NULL: w_q for every row */
+    int         relu;           /* 1: output fused with ReLU */
 } ql_layer;
 typedef struct ql_engine {
     const char *name;
@@ -74,7 +75,7 @@ typedef struct {
 } ql_corpus_stats;
 
 typedef void (*ql_run_fn)(const ql_layer *L, uint8_t *y);
-enum { QL_SKIP_BIAS = 1 };
+enum { QL_SKIP_BIAS = 1, QL_FUSE_RELU = 2 };
 float ql_round_half_even(float v);
 void ql_qrange(ql_scheme sc, int32_t *qmin, int32_t *qmax);
 ql_qparams ql_observe(ql_scheme sc, const float *v, size_t n);
