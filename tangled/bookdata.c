@@ -711,6 +711,8 @@ static void corpus_numbers(const char *out_dir)
     def("CorpObservedNoBias", "%zu", st[2][0].layers);
     def("AnsTiesAThree", "%zu", st[2][1].bad_layers);
     def("AnsObservedAThree", "%zu", st[2][0].bad_layers);
+    def("AnsExtremesAThree", "%zu", st[2][2].bad_layers);
+    def("CorpExtremesNoBias", "%zu", st[2][2].layers);
     def("AnsTiesExact", "%zu", st[6][1].bad_layers);
     def("AnsTiesMaxDiff", "%d", scan("qnnpack/ties", run_answer3).most);
     f = open_out(out_dir, "fig-disagree.dat");
@@ -874,6 +876,7 @@ typedef struct {
     size_t layers, bias, saturates, ties, overflows, max_k;
     int max_x, max_diff;
     size_t isa_layers, isa_one, isa_more, q_layers, q_outputs;
+    size_t avx_exact, vnni_exact;   /* layers where a kernel != exact */
 } fb_corpus;
 static const char *const fb_name[3] = { "mixed", "observed",
                                         "observed-reduce-range" };
@@ -931,8 +934,11 @@ static void fbgemm_table(const char *out_dir)
         while (corpus_next(&cv) && corpus_next(&ca)) {
             const uint8_t *v = cv.want, *a = ca.want;
             uint8_t *q = run_new(ql_find_engine("qnnpack")->run, &cv.L);
-            int sat = 0, qd = 0;
+            uint8_t *e = run_new(ql_find_engine("exact")->run, &cv.L);
+            int sat = 0, qd = 0, ae = 0, ve = 0;
             for (size_t o = 0; o < cv.L.m * cv.L.n; o++) {
+                ae |= a[o] != e[o];
+                ve |= v[o] != e[o];
                 int d = abs(a[o] - v[o]);
                 sat |= d != 0;
                 c->isa_one += d == 1;
@@ -943,7 +949,10 @@ static void fbgemm_table(const char *out_dir)
             }
             c->isa_layers += sat;
             c->q_layers += qd;
+            c->avx_exact += ae;
+            c->vnni_exact += ve;
             free(q);
+            free(e);
             fb_look(&cv.L, c);
         }
         corpus_close(&cv);
@@ -970,6 +979,8 @@ static void fbgemm_table(const char *out_dir)
         def(nm("%sSaturates", prefix[i]), "%zu", fb[i].saturates);
         def(nm("%sTies", prefix[i]), "%zu", fb[i].ties);
         def(nm("%sOverflows", prefix[i]), "%zu", fb[i].overflows);
+        def(nm("%sAvxExact", prefix[i]), "%zu", fb[i].avx_exact);
+        def(nm("%sVnniExact", prefix[i]), "%zu", fb[i].vnni_exact);
     }
 }
 

@@ -76,29 +76,6 @@ typedef struct {
 
 typedef void (*ql_run_fn)(const ql_layer *L, uint8_t *y);
 enum { QL_SKIP_BIAS = 1, QL_FUSE_RELU = 2 };
-float ql_round_half_even(float v);
-void ql_qrange(ql_scheme sc, int32_t *qmin, int32_t *qmax);
-ql_qparams ql_observe(ql_scheme sc, const float *v, size_t n);
-int32_t ql_quantize(float r, ql_qparams p, ql_dtype t);
-float ql_dequantize(int32_t q, ql_qparams p);
-int32_t ql_forum_quantize(float r, ql_qparams p);
-const ql_layer *ql_forum_layer(void);
-int64_t ql_acc_exact(const ql_layer *L, size_t i, size_t j);
-int64_t ql_acc_raw(const ql_layer *L, size_t i, size_t j);
-int64_t ql_row_sum(const ql_layer *L, size_t i);
-int64_t ql_col_sum(const ql_layer *L, size_t j);
-int64_t ql_four_terms(int64_t raw, int64_t row, int64_t col, int64_t k,
-                      int64_t zx, int64_t zw);
-int64_t ql_acc_four_terms(const ql_layer *L, size_t i, size_t j);
-int64_t ql_acc_question(const ql_layer *L, size_t i, size_t j);
-ql_qparams ql_weight_q(const ql_layer *L, size_t j);
-void ql_observe_rows(ql_scheme sc, const float *v, size_t rows,
-                     size_t cols, ql_qparams *out);
-int32_t ql_wrap_i32(int64_t v);
-uint8_t ql_requantize(int32_t acc, float m, int32_t zy);
-void ql_forum_question(const ql_layer *L, double *y);
-void ql_forum_answer2(const ql_layer *L, double *y);
-void ql_forum_answer3(const ql_layer *L, double *y);
 int32_t ql_cvt_f32_i32(float v);
 float ql_multiplier_qnnpack(float sx, float sw, float sy);
 float ql_multiplier_fbgemm(float sx, float sw, float sy);
@@ -133,6 +110,29 @@ int ql_kernel_run(const ql_kernel *k, const ql_engine *e,
 void ql_tflite_multiplier(double m, int32_t *q31, int *exponent);
 int32_t ql_srdhm(int32_t a, int32_t b);
 int32_t ql_rounding_divide_by_pot(int32_t x, int s);
+float ql_round_half_even(float v);
+void ql_qrange(ql_scheme sc, int32_t *qmin, int32_t *qmax);
+ql_qparams ql_observe(ql_scheme sc, const float *v, size_t n);
+int32_t ql_quantize(float r, ql_qparams p, ql_dtype t);
+float ql_dequantize(int32_t q, ql_qparams p);
+int32_t ql_forum_quantize(float r, ql_qparams p);
+const ql_layer *ql_forum_layer(void);
+int64_t ql_acc_exact(const ql_layer *L, size_t i, size_t j);
+int64_t ql_acc_raw(const ql_layer *L, size_t i, size_t j);
+int64_t ql_row_sum(const ql_layer *L, size_t i);
+int64_t ql_col_sum(const ql_layer *L, size_t j);
+int64_t ql_four_terms(int64_t raw, int64_t row, int64_t col, int64_t k,
+                      int64_t zx, int64_t zw);
+int64_t ql_acc_four_terms(const ql_layer *L, size_t i, size_t j);
+int64_t ql_acc_question(const ql_layer *L, size_t i, size_t j);
+ql_qparams ql_weight_q(const ql_layer *L, size_t j);
+void ql_observe_rows(ql_scheme sc, const float *v, size_t rows,
+                     size_t cols, ql_qparams *out);
+int32_t ql_wrap_i32(int64_t v);
+uint8_t ql_requantize(int32_t acc, float m, int32_t zy);
+void ql_forum_question(const ql_layer *L, double *y);
+void ql_forum_answer2(const ql_layer *L, double *y);
+void ql_forum_answer3(const ql_layer *L, double *y);
 void ql_reader_init(ql_reader *r, FILE *in, const char *name);
 int ql_read_layer(ql_reader *r, ql_layer *L);
 void ql_layer_free(ql_layer *L);

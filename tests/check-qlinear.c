@@ -193,230 +193,6 @@ static corpus_stats compare_corpus(const char *layers,
     return st;
 }
 
-START_TEST(test_round_half_even)
-{
-    int bad = 0, first = 0;
-    for (int i = 0; i < ROUND_CASES; i++)
-        if (ql_round_half_even(round_cases[i].v) != round_cases[i].want)
-            if (bad++ == 0)
-                first = i;
-    ck_assert_msg(bad == 0, "%d of %d cases wrong; the first: "
-                  "rne(%.9g) = %.9g, want %.9g", bad, (int)ROUND_CASES,
-                  (double)round_cases[first].v,
-                  (double)ql_round_half_even(round_cases[first].v),
-                  (double)round_cases[first].want);
-}
-END_TEST
-
-START_TEST(test_round_matches_nearbyintf)
-{
-    uint32_t s = 12345u, first = 0;
-    long bad = 0;
-    for (int i = 0; i < 1000000; i++) {
-        float v;
-        s = s * 1664525u + 1013904223u;
-        memcpy(&v, &s, sizeof v);
-        if (!isnan(v) && ql_round_half_even(v) != nearbyintf(v))
-            if (bad++ == 0)
-                first = s;
-    }
-    ck_assert_msg(bad == 0, "%ld values differ, the first bits %08x",
-                  bad, (unsigned)first);
-}
-END_TEST
-
-START_TEST(test_observe_forum)
-{
-    ql_scheme u8 = { QL_QUINT8, 0, 0 }, s8 = { QL_QINT8, 0, 0 };
-    ql_qparams px = ql_observe(u8, forum_input_f32, 2);
-    ql_qparams pw = ql_observe(s8, forum_weight_f32, 4);
-    ck_assert(px.scale == (float)0.010773413814604282);
-    ck_assert_int_eq(px.zero_point, 202);
-    ck_assert(pw.scale == (float)0.003769818227738142);
-    ck_assert_int_eq(pw.zero_point, 26);
-}
-END_TEST
-
-START_TEST(test_observe_forum_output)
-{
-    ql_scheme u8 = { QL_QUINT8, 0, 0 };
-    float y[2];
-    forum_float_output(y);
-    ql_qparams py = ql_observe(u8, y, 2);
-    ck_assert(py.scale == (float)0.003812584327533841);
-    ck_assert_int_eq(py.zero_point, 0);
-}
-END_TEST
-
-START_TEST(test_observe_includes_zero)
-{
-    ql_scheme u8 = { QL_QUINT8, 0, 0 };
-    const float pos[3] = { 1.0f, 2.0f, 3.0f };
-    const float neg[2] = { -4.0f, -1.0f };
-    ql_qparams p = ql_observe(u8, pos, 3);
-    ck_assert(p.scale == 3.0f / 255.0f);
-    ck_assert_int_eq(p.zero_point, 0);
-    p = ql_observe(u8, neg, 2);
-    ck_assert(p.scale == 4.0f / 255.0f);
-    ck_assert_int_eq(p.zero_point, 255);
-    p = ql_observe(u8, neg, 0);
-    ck_assert(p.scale == 1.0f);
-    ck_assert_int_eq(p.zero_point, 0);
-}
-END_TEST
-
-START_TEST(test_dequantize_subtracts_the_zero_point)
-{
-    ql_qparams x = { 0.5f, 202 }, w = { 0.25f, -3 };
-    ck_assert(ql_dequantize(0, x) == -101.0f);
-    ck_assert(ql_dequantize(202, x) == 0.0f);
-    ck_assert(ql_dequantize(255, x) == 26.5f);
-    ck_assert(ql_dequantize(-128, w) == -31.25f);
-}
-END_TEST
-
-START_TEST(test_quantize_forum)
-{
-    ql_qparams px = { (float)0.010773413814604282, 202 };
-    ql_qparams pw = { (float)0.003769818227738142, 26 };
-    const int32_t want_w[4] = { 25, 127, -128, -112 };
-    ck_assert_int_eq(ql_quantize(forum_input_f32[0], px, QL_QUINT8), 0);
-    ck_assert_int_eq(ql_quantize(forum_input_f32[1], px, QL_QUINT8),
-                     255);
-    for (int i = 0; i < 4; i++)
-        ck_assert_int_eq(ql_quantize(forum_weight_f32[i], pw, QL_QINT8),
-                         want_w[i]);
-}
-END_TEST
-
-START_TEST(test_forum_quantizer_differences)
-{
-    ql_qparams p = { div_example_s, 0 }, z = { 1.0f, zp_example_z };
-    ck_assert_int_eq(ql_quantize(div_example_r, p, QL_QUINT8), 128);
-    ck_assert_int_eq(ql_forum_quantize(div_example_r, p), 127);
-    ck_assert_int_eq(ql_quantize(zp_example_r, z, QL_QUINT8), 1);
-    ck_assert_int_eq(ql_forum_quantize(zp_example_r, z), 2);
-    for (float t = -300.0f; t < 300.0f; t += 0.125f) {
-        float a = ql_round_half_even(t < 0 ? 0 : t > 255 ? 255 : t);
-        float b = ql_round_half_even(t);
-        b = b < 0 ? 0 : b > 255 ? 255 : b;
-        ck_assert(a == b);
-    }
-}
-END_TEST
-
-START_TEST(test_forum_quantizer_clamps)
-{
-    ql_qparams p = { 1.0f, 0 };
-    ck_assert_int_eq(ql_forum_quantize(-5.0f, p), 0);
-    ck_assert_int_eq(ql_forum_quantize(-0.5f, p), 0);
-    ck_assert_int_eq(ql_forum_quantize(0.25f, p), 0);
-    ck_assert_int_eq(ql_forum_quantize(254.75f, p), 255);
-    ck_assert_int_eq(ql_forum_quantize(300.0f, p), 255);
-}
-END_TEST
-
-START_TEST(test_acc_forum)
-{
-    const ql_layer *L = ql_forum_layer();
-    ck_assert_int_eq(ql_acc_exact(L, 0, 0), 5555);
-    ck_assert_int_eq(ql_acc_exact(L, 0, 1), 23794);
-    ck_assert_int_eq(ql_acc_four_terms(L, 0, 0), 5555);
-    ck_assert_int_eq(ql_acc_four_terms(L, 0, 1), 23794);
-}
-END_TEST
-
-START_TEST(test_four_terms_identity)
-{
-    uint8_t x[64];
-    int8_t w[64];
-    ql_layer L = { 1, 64, 1, { 1.0f, 0 }, { 1.0f, 0 }, { 1.0f, 0 },
-                   x, w, NULL, NULL, 0 };
-    int bad = 0;
-    char first[200] = "";
-    for (int t = 0; t < 200; t++) {
-        random_layer_1x64(&L, t);
-        int64_t four = ql_acc_four_terms(&L, 0, 0);
-        int64_t exact = ql_acc_exact(&L, 0, 0);
-        if (four != exact && bad++ == 0)
-            snprintf(first, sizeof first, "layer %d (Z_x = %d, Z_w = %d):"
-                     " four terms %lld, exact %lld", t,
-                     (int)L.x_q.zero_point, (int)L.w_q.zero_point,
-                     (long long)four, (long long)exact);
-    }
-    ck_assert_msg(bad == 0, "%d of 200 layers differ; the first: %s", bad,
-                  first);
-}
-END_TEST
-
-START_TEST(test_acc_question)
-{
-    ck_assert_int_eq(ql_acc_question(ql_forum_layer(), 0, 0), -2271);
-    ck_assert_int_eq(ql_acc_question(ql_forum_layer(), 0, 1), 26160);
-}
-END_TEST
-
-START_TEST(test_wrap_at_the_bound)
-{
-    ck_assert_int_eq(ql_wrap_i32(33025LL * 65025), 2147450625);
-    ck_assert_int_eq(ql_wrap_i32(33026LL * 65025), -2147451646);
-    ck_assert_int_eq(ql_wrap_i32(-33026LL * 65025), 2147451646);
-    ck_assert_int_eq(ql_wrap_i32(-2147483648LL), INT32_MIN);
-    ck_assert_int_eq(ql_wrap_i32(4294967295LL), -1);
-}
-END_TEST
-
-START_TEST(test_requantize_one)
-{
-    const ql_layer *L = ql_forum_layer();
-    float m = ql_multiplier_qnnpack(L->x_q.scale, L->w_q.scale,
-                                    L->y_q.scale);
-    int32_t zy = L->y_q.zero_point, zys[3] = { requant_order.zy, 0, 100 };
-    ck_assert_int_eq(ql_requantize((int32_t)ql_acc_exact(L, 0, 0), m, zy), 59);
-    ck_assert_int_eq(ql_requantize((int32_t)ql_acc_exact(L, 0, 1), m, zy), 253);
-    int bad = 0, first_a = 0, first_z = 0;
-    for (int z = 0; z < 3; z++)
-        for (int32_t a = -700; a <= 700; a++) {
-            double want = nearbyint(a * (double)requant_tie.m) + zys[z];
-            want = want < 0 ? 0 : want > 255 ? 255 : want;
-            if (ql_requantize(a, requant_tie.m, zys[z]) != (uint8_t)want
-                && bad++ == 0)
-                first_a = a, first_z = zys[z];
-        }
-    ck_assert_msg(bad == 0, "%d codes differ; the first at a = %d, Z_y = %d",
-                  bad, first_a, first_z);
-}
-END_TEST
-
-START_TEST(test_forum_functions)
-{
-    double y[2];
-    ql_forum_question(ql_forum_layer(), y);
-    ck_assert(y[0] == 0.0 && y[1] == 255.0);
-    ql_forum_answer3(ql_forum_layer(), y);
-    ck_assert(y[0] == 59.0 && y[1] == 253.0);
-    ql_forum_answer2(ql_forum_layer(), y);
-    ck_assert(y[0] != floor(y[0]) && y[1] != floor(y[1]));
-    ck_assert(nearbyint(y[0]) == 59.0 && nearbyint(y[1]) == 253.0);
-}
-END_TEST
-
-START_TEST(test_answer3_ties_to_even)
-{
-    uint8_t x[1] = { 20 };
-    int8_t w[1] = { 1 };
-    ql_layer L = { 1, 1, 1, { 0.5f, 0 }, { 0.25f, 0 }, { 1.0f, 0 },
-                   x, w, NULL, NULL, 0 };
-    double y[1];
-    ql_forum_answer3(&L, y);
-    ck_assert(y[0] == 2.0);
-    w[0] = -1;
-    L.y_q.zero_point = 10;
-    ql_forum_answer3(&L, y);
-    ck_assert(y[0] == 8.0);
-}
-END_TEST
-
 START_TEST(test_cvt_out_of_range)
 {
     ck_assert_int_eq(ql_cvt_f32_i32(2147483520.0f), 2147483520);
@@ -1284,6 +1060,230 @@ START_TEST(test_probes_of_clamping_engines)
     ck_assert_msg(bad == 0, "%zu of %zu outputs differ", bad, checked);
     ck_assert_msg(checked >= 20, "%s: only %zu outputs lie inside the"
                   " range and away from a tie", probe_corpus[_i], checked);
+}
+END_TEST
+
+START_TEST(test_round_half_even)
+{
+    int bad = 0, first = 0;
+    for (int i = 0; i < ROUND_CASES; i++)
+        if (ql_round_half_even(round_cases[i].v) != round_cases[i].want)
+            if (bad++ == 0)
+                first = i;
+    ck_assert_msg(bad == 0, "%d of %d cases wrong; the first: "
+                  "rne(%.9g) = %.9g, want %.9g", bad, (int)ROUND_CASES,
+                  (double)round_cases[first].v,
+                  (double)ql_round_half_even(round_cases[first].v),
+                  (double)round_cases[first].want);
+}
+END_TEST
+
+START_TEST(test_round_matches_nearbyintf)
+{
+    uint32_t s = 12345u, first = 0;
+    long bad = 0;
+    for (int i = 0; i < 1000000; i++) {
+        float v;
+        s = s * 1664525u + 1013904223u;
+        memcpy(&v, &s, sizeof v);
+        if (!isnan(v) && ql_round_half_even(v) != nearbyintf(v))
+            if (bad++ == 0)
+                first = s;
+    }
+    ck_assert_msg(bad == 0, "%ld values differ, the first bits %08x",
+                  bad, (unsigned)first);
+}
+END_TEST
+
+START_TEST(test_observe_forum)
+{
+    ql_scheme u8 = { QL_QUINT8, 0, 0 }, s8 = { QL_QINT8, 0, 0 };
+    ql_qparams px = ql_observe(u8, forum_input_f32, 2);
+    ql_qparams pw = ql_observe(s8, forum_weight_f32, 4);
+    ck_assert(px.scale == (float)0.010773413814604282);
+    ck_assert_int_eq(px.zero_point, 202);
+    ck_assert(pw.scale == (float)0.003769818227738142);
+    ck_assert_int_eq(pw.zero_point, 26);
+}
+END_TEST
+
+START_TEST(test_observe_forum_output)
+{
+    ql_scheme u8 = { QL_QUINT8, 0, 0 };
+    float y[2];
+    forum_float_output(y);
+    ql_qparams py = ql_observe(u8, y, 2);
+    ck_assert(py.scale == (float)0.003812584327533841);
+    ck_assert_int_eq(py.zero_point, 0);
+}
+END_TEST
+
+START_TEST(test_observe_includes_zero)
+{
+    ql_scheme u8 = { QL_QUINT8, 0, 0 };
+    const float pos[3] = { 1.0f, 2.0f, 3.0f };
+    const float neg[2] = { -4.0f, -1.0f };
+    ql_qparams p = ql_observe(u8, pos, 3);
+    ck_assert(p.scale == 3.0f / 255.0f);
+    ck_assert_int_eq(p.zero_point, 0);
+    p = ql_observe(u8, neg, 2);
+    ck_assert(p.scale == 4.0f / 255.0f);
+    ck_assert_int_eq(p.zero_point, 255);
+    p = ql_observe(u8, neg, 0);
+    ck_assert(p.scale == 1.0f);
+    ck_assert_int_eq(p.zero_point, 0);
+}
+END_TEST
+
+START_TEST(test_dequantize_subtracts_the_zero_point)
+{
+    ql_qparams x = { 0.5f, 202 }, w = { 0.25f, -3 };
+    ck_assert(ql_dequantize(0, x) == -101.0f);
+    ck_assert(ql_dequantize(202, x) == 0.0f);
+    ck_assert(ql_dequantize(255, x) == 26.5f);
+    ck_assert(ql_dequantize(-128, w) == -31.25f);
+}
+END_TEST
+
+START_TEST(test_quantize_forum)
+{
+    ql_qparams px = { (float)0.010773413814604282, 202 };
+    ql_qparams pw = { (float)0.003769818227738142, 26 };
+    const int32_t want_w[4] = { 25, 127, -128, -112 };
+    ck_assert_int_eq(ql_quantize(forum_input_f32[0], px, QL_QUINT8), 0);
+    ck_assert_int_eq(ql_quantize(forum_input_f32[1], px, QL_QUINT8),
+                     255);
+    for (int i = 0; i < 4; i++)
+        ck_assert_int_eq(ql_quantize(forum_weight_f32[i], pw, QL_QINT8),
+                         want_w[i]);
+}
+END_TEST
+
+START_TEST(test_forum_quantizer_differences)
+{
+    ql_qparams p = { div_example_s, 0 }, z = { 1.0f, zp_example_z };
+    ck_assert_int_eq(ql_quantize(div_example_r, p, QL_QUINT8), 128);
+    ck_assert_int_eq(ql_forum_quantize(div_example_r, p), 127);
+    ck_assert_int_eq(ql_quantize(zp_example_r, z, QL_QUINT8), 1);
+    ck_assert_int_eq(ql_forum_quantize(zp_example_r, z), 2);
+    for (float t = -300.0f; t < 300.0f; t += 0.125f) {
+        float a = ql_round_half_even(t < 0 ? 0 : t > 255 ? 255 : t);
+        float b = ql_round_half_even(t);
+        b = b < 0 ? 0 : b > 255 ? 255 : b;
+        ck_assert(a == b);
+    }
+}
+END_TEST
+
+START_TEST(test_forum_quantizer_clamps)
+{
+    ql_qparams p = { 1.0f, 0 };
+    ck_assert_int_eq(ql_forum_quantize(-5.0f, p), 0);
+    ck_assert_int_eq(ql_forum_quantize(-0.5f, p), 0);
+    ck_assert_int_eq(ql_forum_quantize(0.25f, p), 0);
+    ck_assert_int_eq(ql_forum_quantize(254.75f, p), 255);
+    ck_assert_int_eq(ql_forum_quantize(300.0f, p), 255);
+}
+END_TEST
+
+START_TEST(test_acc_forum)
+{
+    const ql_layer *L = ql_forum_layer();
+    ck_assert_int_eq(ql_acc_exact(L, 0, 0), 5555);
+    ck_assert_int_eq(ql_acc_exact(L, 0, 1), 23794);
+    ck_assert_int_eq(ql_acc_four_terms(L, 0, 0), 5555);
+    ck_assert_int_eq(ql_acc_four_terms(L, 0, 1), 23794);
+}
+END_TEST
+
+START_TEST(test_four_terms_identity)
+{
+    uint8_t x[64];
+    int8_t w[64];
+    ql_layer L = { 1, 64, 1, { 1.0f, 0 }, { 1.0f, 0 }, { 1.0f, 0 },
+                   x, w, NULL, NULL, 0 };
+    int bad = 0;
+    char first[200] = "";
+    for (int t = 0; t < 200; t++) {
+        random_layer_1x64(&L, t);
+        int64_t four = ql_acc_four_terms(&L, 0, 0);
+        int64_t exact = ql_acc_exact(&L, 0, 0);
+        if (four != exact && bad++ == 0)
+            snprintf(first, sizeof first, "layer %d (Z_x = %d, Z_w = %d):"
+                     " four terms %lld, exact %lld", t,
+                     (int)L.x_q.zero_point, (int)L.w_q.zero_point,
+                     (long long)four, (long long)exact);
+    }
+    ck_assert_msg(bad == 0, "%d of 200 layers differ; the first: %s", bad,
+                  first);
+}
+END_TEST
+
+START_TEST(test_acc_question)
+{
+    ck_assert_int_eq(ql_acc_question(ql_forum_layer(), 0, 0), -2271);
+    ck_assert_int_eq(ql_acc_question(ql_forum_layer(), 0, 1), 26160);
+}
+END_TEST
+
+START_TEST(test_wrap_at_the_bound)
+{
+    ck_assert_int_eq(ql_wrap_i32(33025LL * 65025), 2147450625);
+    ck_assert_int_eq(ql_wrap_i32(33026LL * 65025), -2147451646);
+    ck_assert_int_eq(ql_wrap_i32(-33026LL * 65025), 2147451646);
+    ck_assert_int_eq(ql_wrap_i32(-2147483648LL), INT32_MIN);
+    ck_assert_int_eq(ql_wrap_i32(4294967295LL), -1);
+}
+END_TEST
+
+START_TEST(test_requantize_one)
+{
+    const ql_layer *L = ql_forum_layer();
+    float m = ql_multiplier_qnnpack(L->x_q.scale, L->w_q.scale,
+                                    L->y_q.scale);
+    int32_t zy = L->y_q.zero_point, zys[3] = { requant_order.zy, 0, 100 };
+    ck_assert_int_eq(ql_requantize((int32_t)ql_acc_exact(L, 0, 0), m, zy), 59);
+    ck_assert_int_eq(ql_requantize((int32_t)ql_acc_exact(L, 0, 1), m, zy), 253);
+    int bad = 0, first_a = 0, first_z = 0;
+    for (int z = 0; z < 3; z++)
+        for (int32_t a = -700; a <= 700; a++) {
+            double want = nearbyint(a * (double)requant_tie.m) + zys[z];
+            want = want < 0 ? 0 : want > 255 ? 255 : want;
+            if (ql_requantize(a, requant_tie.m, zys[z]) != (uint8_t)want
+                && bad++ == 0)
+                first_a = a, first_z = zys[z];
+        }
+    ck_assert_msg(bad == 0, "%d codes differ; the first at a = %d, Z_y = %d",
+                  bad, first_a, first_z);
+}
+END_TEST
+
+START_TEST(test_forum_functions)
+{
+    double y[2];
+    ql_forum_question(ql_forum_layer(), y);
+    ck_assert(y[0] == 0.0 && y[1] == 255.0);
+    ql_forum_answer3(ql_forum_layer(), y);
+    ck_assert(y[0] == 59.0 && y[1] == 253.0);
+    ql_forum_answer2(ql_forum_layer(), y);
+    ck_assert(y[0] != floor(y[0]) && y[1] != floor(y[1]));
+    ck_assert(nearbyint(y[0]) == 59.0 && nearbyint(y[1]) == 253.0);
+}
+END_TEST
+
+START_TEST(test_answer3_ties_to_even)
+{
+    uint8_t x[1] = { 20 };
+    int8_t w[1] = { 1 };
+    ql_layer L = { 1, 1, 1, { 0.5f, 0 }, { 0.25f, 0 }, { 1.0f, 0 },
+                   x, w, NULL, NULL, 0 };
+    double y[1];
+    ql_forum_answer3(&L, y);
+    ck_assert(y[0] == 2.0);
+    w[0] = -1;
+    L.y_q.zero_point = 10;
+    ql_forum_answer3(&L, y);
+    ck_assert(y[0] == 8.0);
 }
 END_TEST
 
