@@ -293,13 +293,14 @@ build/qlinear.pandoc.tex: $(NW) docs/nw2pandoc.awk | deps
 	/usr/lib/noweb/markup $(NW) > build/qlinear.markup
 	awk -f docs/nw2pandoc.awk pass=1 build/qlinear.markup \
 	    pass=2 build/qlinear.markup > $@
-docs/qlinear.html: build/qlinear.pandoc.tex $(GEN) \
+docs/qlinear.html: build/qlinear.pandoc.tex $(GEN) docs/html-alt.pl \
                    docs/qlinear.css $(FIGS:%=figures/%.svg)
 	cd build && pandoc -f latex -t html5 -s --mathml --toc --number-sections \
 	  --default-image-extension=svg \
 	  --css qlinear.css --metadata lang=en \
 	  --metadata pagetitle=qlinear -o ../$@ qlinear.pandoc.tex \
 	  2> pandoc.log || { cat pandoc.log; exit 1; }
+	perl -0777 -pi docs/html-alt.pl $@
 	cat build/pandoc.log
 
 build/forum.txt: build/qlinear
@@ -596,6 +597,7 @@ check-docs: docs/qlinear.pdf docs/qlinear.html docs/exercises.pdf \
 	@! pdffonts docs/exercises.pdf | awk 'NR > 2 && $$(NF-4) != "yes"' | grep .
 	@perl tests/readme-sections.pl build/qlinear.toc README.md
 	@perl tests/part1-stats.pl $(NW) 0.20 8
+	@perl tests/html-attrs.pl docs/qlinear.html
 	@echo "check-docs: PDF without undefined references or overfull lines," \
 	  "all fonts embedded; HTML with MathML and no raw TeX math;" \
 	  "$(words $(FIGS)) figures in PDF and SVG; a handout of" \

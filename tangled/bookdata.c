@@ -1153,10 +1153,11 @@ static void pipeline_data(const char *dir)
     fprintf(f, "3.6 2.2 \"quantize\"\n7.2 2.2 \"int8 GEMM\"\n"
             "10.6 2.2 \"\u00d7 M\"\n10.6 0.7 \"round\"\n7.2 0.7 \"+ Z_y\"\n"
             "3.6 0.7 \"clamp\"\n");
-    fprintf(f, "3.6 1.8 \"S_x, Z_x = %d\"\n7.2 1.8 \"Z_w = %d, int32\"\n"
+    fprintf(f, "3.6 1.8 \"S_x = %.4g, Z_x = %d\"\n7.2 1.8 \"Z_w = %d, int32\"\n"
             "10.6 1.8 \"M = %.9g\"\n10.6 0.3 \"half to even\"\n"
             "7.2 0.3 \"Z_y = %d\"\n3.6 0.3 \"to [0, 255]\"\n",
-            (int)L->x_q.zero_point, (int)L->w_q.zero_point, (double)mq,
+            (double)L->x_q.scale, (int)L->x_q.zero_point,
+            (int)L->w_q.zero_point, (double)mq,
             (int)L->y_q.zero_point);
     fclose(f);
     f = open_out(dir, "fig-pipeline-arrows.dat");
@@ -1255,11 +1256,9 @@ static void tie_data(const char *dir)
         fprintf(f, "%d\n", i);
     fclose(f);
     f = open_out(dir, "fig-tie-marks.dat");
-    fprintf(f, "%.6f 1 \"float32 fl(fl(a)M) = %.9g -> code %.0f\"\n",
-            (tie_float - tie) / ulp, tie_float,
+    fprintf(f, "%.6f 1 \"float32: code %.0f\"\n", (tie_float - tie) / ulp,
             (double)ql_round_half_even((float)tie_float) + tie_zy);
-    fprintf(f, "%.6f 2 \"double a S_x S_w / S_y = %.10f -> code %.0f\"\n",
-            (tie_double - tie) / ulp, tie_double,
+    fprintf(f, "%.6f 2 \"double: code %.0f\"\n", (tie_double - tie) / ulp,
             nearbyint(tie_double) + tie_zy);
     fclose(f);
     def("TieAcc", "%.0f", tie_acc);

@@ -34,12 +34,6 @@ typedef struct ql_engine {
     void (*run)(const ql_layer *L, uint8_t *y);
     const char *(*refuses)(const ql_layer *L);  /* NULL: takes all */
 } ql_engine;
-typedef struct {
-    const char *name;   /* in corpus file names: observed-NAME-expected */
-    const char *flag;   /* the /proc/cpuinfo flag a CPU needs for it    */
-    const char *cap;    /* ONEDNN_MAX_CPU_ISA value that selects it     */
-    const char *engine; /* our row that computes as it does             */
-} ql_onednn_isa;
 typedef struct ql_kernel {
     const char *name;
     const char *summary;
@@ -47,6 +41,12 @@ typedef struct ql_kernel {
     const struct ql_kernel_impl *impl;   /* private */
 } ql_kernel;
 typedef struct ql_packed ql_packed;
+typedef struct {
+    const char *name;   /* in corpus file names: observed-NAME-expected */
+    const char *flag;   /* the /proc/cpuinfo flag a CPU needs for it    */
+    const char *cap;    /* ONEDNN_MAX_CPU_ISA value that selects it     */
+    const char *engine; /* our row that computes as it does             */
+} ql_onednn_isa;
 typedef struct {
     FILE       *in;
     const char *name;                 /* for messages */
@@ -92,10 +92,9 @@ const ql_engine *ql_find_engine(const char *name);
 float ql_multiplier_onednn(float sx, float sw, float sy);
 uint8_t ql_exact_output(int64_t acc, float bias, const ql_layer *L,
                         size_t j);
-const ql_onednn_isa *ql_onednn_isas(size_t *n);
-int ql_cpu_has(const char *flags, const char *flag);
-const ql_onednn_isa *ql_onednn_default(const char *flags);
-int ql_cpu_info(char *model, size_t nmodel, char *flags, size_t nflags);
+void ql_tflite_multiplier(double m, int32_t *q31, int *exponent);
+int32_t ql_srdhm(int32_t a, int32_t b);
+int32_t ql_rounding_divide_by_pot(int32_t x, int s);
 const ql_kernel *ql_kernels(size_t *count);
 const ql_kernel *ql_find_kernel(const char *name);
 const ql_kernel *ql_best_kernel(const ql_engine *e, const ql_layer *L);
@@ -107,9 +106,10 @@ int ql_packed_run(const ql_packed *P, const ql_layer *L, uint8_t *y);
 void ql_packed_free(ql_packed *P);
 int ql_kernel_run(const ql_kernel *k, const ql_engine *e,
                   const ql_layer *L, uint8_t *y);
-void ql_tflite_multiplier(double m, int32_t *q31, int *exponent);
-int32_t ql_srdhm(int32_t a, int32_t b);
-int32_t ql_rounding_divide_by_pot(int32_t x, int s);
+const ql_onednn_isa *ql_onednn_isas(size_t *n);
+int ql_cpu_has(const char *flags, const char *flag);
+const ql_onednn_isa *ql_onednn_default(const char *flags);
+int ql_cpu_info(char *model, size_t nmodel, char *flags, size_t nflags);
 float ql_round_half_even(float v);
 void ql_qrange(ql_scheme sc, int32_t *qmin, int32_t *qmax);
 ql_qparams ql_observe(ql_scheme sc, const float *v, size_t n);

@@ -428,31 +428,6 @@ START_TEST(test_engines_on_conversion_overflow)
 }
 END_TEST
 
-START_TEST(test_onednn_isa_from_cpu_flags)
-{
-    static const struct { const char *flags, *want; } t[] = {
-        { "fpu avx2 avx512f avx512bw avx512_vnni avx_vnni", "vnni" },
-        { "avx2 avx512f avx512bw avx512vl avx512_vnni", "vnni" },
-        { "sse4_1 avx2 avx_vnni", "avxvnni" },
-        { "sse4_1 avx avx2 fma", "avx2" },
-        { "avx2\tavx_vnni_int8", "avx2" },
-        { "avx2 avx512f avx512bw avx512dq avx512vl", NULL },
-        { "sse4_1 sse4_2 avx", NULL },
-        { "", NULL },
-    };
-    int bad = 0;
-    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
-        const ql_onednn_isa *d = ql_onednn_default(t[i].flags);
-        const char *got = d ? d->name : NULL;
-        if (got != t[i].want && (!got || !t[i].want || strcmp(got, t[i].want)))
-            bad++, fprintf(stderr, "flags '%s': got %s, want %s\n",
-                           t[i].flags, got ? got : "none",
-                           t[i].want ? t[i].want : "none");
-    }
-    ck_assert_msg(bad == 0, "%d flag lists map to the wrong oneDNN", bad);
-}
-END_TEST
-
 static const struct {
     const char *engine, *layers, *expected;
     size_t min_layers;
@@ -750,6 +725,91 @@ START_TEST(test_fused_relu_matches_ground_truth)
 }
 END_TEST
 
+START_TEST(test_xnnpack_clamps_before_converting)
+{
+    static uint8_t x[1024];
+    static int8_t w[1024];
+    ql_layer L = { 1, 1024, 1, { 1.0f, 0 }, { 1.0f, 0 },
+                   { 1.0f / 128, 100 }, x, w, NULL, NULL, 0 };
+    uint8_t yq, yx;
+    memset(x, 255, sizeof x);
+    memset(w, 127, sizeof w);
+    ql_find_engine("qnnpack")->run(&L, &yq);
+    ql_find_engine("xnnpack")->run(&L, &yx);
+    ck_assert_int_eq(yq, 0);
+    ck_assert_int_eq(yx, 255);
+}
+END_TEST
+
+START_TEST(test_xnnpack_refuses)
+{
+    ql_layer L = *ql_forum_layer();
+    float bias[2] = { 0.0f, 0.0f };
+    const ql_engine *e = ql_find_engine("xnnpack");
+    ck_assert_ptr_null(e->refuses(&L));
+    L.x_q.scale = L.w_q.scale = 1.0f;
+    L.y_q.scale = 1.0f / 256;
+    ck_assert_ptr_nonnull(e->refuses(&L));
+    L.y_q.scale = 0x1p32f;
+    ck_assert_ptr_null(e->refuses(&L));
+    L.y_q.scale = 0x1.000002p32f;
+    ck_assert_ptr_nonnull(e->refuses(&L));
+    L.y_q.scale = 1.0f;
+    L.bias = bias;
+    ck_assert_ptr_nonnull(e->refuses(&L));
+}
+END_TEST
+
+START_TEST(test_gemmlowp_roundings)
+{
+    ck_assert_int_eq(ql_srdhm(5, 1 << 30), 3);
+    ck_assert_int_eq(ql_srdhm(-5, 1 << 30), -2);
+    ck_assert_int_eq(ql_srdhm(-3, 1 << 30), -1);
+    ck_assert_int_eq(ql_srdhm(INT32_MIN, INT32_MIN), INT32_MAX);
+    ck_assert_int_eq(ql_rounding_divide_by_pot(5, 1), 3);
+    ck_assert_int_eq(ql_rounding_divide_by_pot(-5, 1), -3);
+    ck_assert_int_eq(ql_rounding_divide_by_pot(-3, 1), -2);
+    ck_assert_int_eq(ql_rounding_divide_by_pot(-4, 1), -2);
+    ck_assert_int_eq(ql_rounding_divide_by_pot(-7, 2), -2);
+    ck_assert_int_eq(ql_rounding_divide_by_pot(7, 0), 7);
+}
+END_TEST
+
+START_TEST(test_tflite_multiplier)
+{
+    int32_t q;
+    int e;
+    ql_tflite_multiplier(0.5, &q, &e);
+    ck_assert(q == 1 << 30 && e == 0);
+    ql_tflite_multiplier(1.0, &q, &e);
+    ck_assert(q == 1 << 30 && e == 1);
+    ql_tflite_multiplier(3.0, &q, &e);
+    ck_assert(q == 3 << 29 && e == 2);
+    ql_tflite_multiplier(1.0 - 0x1p-40, &q, &e);
+    ck_assert(q == 1 << 30 && e == 1);
+    ql_tflite_multiplier(0x1p-40, &q, &e);
+    ck_assert(q == 0 && e == 0);
+}
+END_TEST
+
+START_TEST(test_gemmlowp_engine_tie)
+{
+    uint8_t x[1] = { 0 }, y[1];
+    int8_t w[1] = { 10 };
+    ql_layer L = { 1, 1, 1, { 1.0f, 1 }, { 1.0f, 0 }, { 4.0f, 10 },
+                   x, w, NULL, NULL, 0 };
+    ck_assert_ptr_null(ql_find_engine("gemmlowp")->refuses(&L));
+    ql_find_engine("gemmlowp")->run(&L, y);
+    ck_assert_int_eq(y[0], 7);
+    ql_find_engine("exact")->run(&L, y);
+    ck_assert_int_eq(y[0], 8);
+    L.y_q.scale = 0x1p-30f;
+    ck_assert_ptr_nonnull(ql_find_engine("gemmlowp")->refuses(&L));
+    L.y_q.scale = 0x1.000002p-30f;
+    ck_assert_ptr_null(ql_find_engine("gemmlowp")->refuses(&L));
+}
+END_TEST
+
 static size_t kernel_mismatches(const char *layers, const ql_engine *e,
                                 size_t *runs, char *detail, size_t len)
 {
@@ -896,88 +956,28 @@ START_TEST(test_hard_layers_saturate)
 }
 END_TEST
 
-START_TEST(test_xnnpack_clamps_before_converting)
+START_TEST(test_onednn_isa_from_cpu_flags)
 {
-    static uint8_t x[1024];
-    static int8_t w[1024];
-    ql_layer L = { 1, 1024, 1, { 1.0f, 0 }, { 1.0f, 0 },
-                   { 1.0f / 128, 100 }, x, w, NULL, NULL, 0 };
-    uint8_t yq, yx;
-    memset(x, 255, sizeof x);
-    memset(w, 127, sizeof w);
-    ql_find_engine("qnnpack")->run(&L, &yq);
-    ql_find_engine("xnnpack")->run(&L, &yx);
-    ck_assert_int_eq(yq, 0);
-    ck_assert_int_eq(yx, 255);
-}
-END_TEST
-
-START_TEST(test_xnnpack_refuses)
-{
-    ql_layer L = *ql_forum_layer();
-    float bias[2] = { 0.0f, 0.0f };
-    const ql_engine *e = ql_find_engine("xnnpack");
-    ck_assert_ptr_null(e->refuses(&L));
-    L.x_q.scale = L.w_q.scale = 1.0f;
-    L.y_q.scale = 1.0f / 256;
-    ck_assert_ptr_nonnull(e->refuses(&L));
-    L.y_q.scale = 0x1p32f;
-    ck_assert_ptr_null(e->refuses(&L));
-    L.y_q.scale = 0x1.000002p32f;
-    ck_assert_ptr_nonnull(e->refuses(&L));
-    L.y_q.scale = 1.0f;
-    L.bias = bias;
-    ck_assert_ptr_nonnull(e->refuses(&L));
-}
-END_TEST
-
-START_TEST(test_gemmlowp_roundings)
-{
-    ck_assert_int_eq(ql_srdhm(5, 1 << 30), 3);
-    ck_assert_int_eq(ql_srdhm(-5, 1 << 30), -2);
-    ck_assert_int_eq(ql_srdhm(-3, 1 << 30), -1);
-    ck_assert_int_eq(ql_srdhm(INT32_MIN, INT32_MIN), INT32_MAX);
-    ck_assert_int_eq(ql_rounding_divide_by_pot(5, 1), 3);
-    ck_assert_int_eq(ql_rounding_divide_by_pot(-5, 1), -3);
-    ck_assert_int_eq(ql_rounding_divide_by_pot(-3, 1), -2);
-    ck_assert_int_eq(ql_rounding_divide_by_pot(-4, 1), -2);
-    ck_assert_int_eq(ql_rounding_divide_by_pot(-7, 2), -2);
-    ck_assert_int_eq(ql_rounding_divide_by_pot(7, 0), 7);
-}
-END_TEST
-
-START_TEST(test_tflite_multiplier)
-{
-    int32_t q;
-    int e;
-    ql_tflite_multiplier(0.5, &q, &e);
-    ck_assert(q == 1 << 30 && e == 0);
-    ql_tflite_multiplier(1.0, &q, &e);
-    ck_assert(q == 1 << 30 && e == 1);
-    ql_tflite_multiplier(3.0, &q, &e);
-    ck_assert(q == 3 << 29 && e == 2);
-    ql_tflite_multiplier(1.0 - 0x1p-40, &q, &e);
-    ck_assert(q == 1 << 30 && e == 1);
-    ql_tflite_multiplier(0x1p-40, &q, &e);
-    ck_assert(q == 0 && e == 0);
-}
-END_TEST
-
-START_TEST(test_gemmlowp_engine_tie)
-{
-    uint8_t x[1] = { 0 }, y[1];
-    int8_t w[1] = { 10 };
-    ql_layer L = { 1, 1, 1, { 1.0f, 1 }, { 1.0f, 0 }, { 4.0f, 10 },
-                   x, w, NULL, NULL, 0 };
-    ck_assert_ptr_null(ql_find_engine("gemmlowp")->refuses(&L));
-    ql_find_engine("gemmlowp")->run(&L, y);
-    ck_assert_int_eq(y[0], 7);
-    ql_find_engine("exact")->run(&L, y);
-    ck_assert_int_eq(y[0], 8);
-    L.y_q.scale = 0x1p-30f;
-    ck_assert_ptr_nonnull(ql_find_engine("gemmlowp")->refuses(&L));
-    L.y_q.scale = 0x1.000002p-30f;
-    ck_assert_ptr_null(ql_find_engine("gemmlowp")->refuses(&L));
+    static const struct { const char *flags, *want; } t[] = {
+        { "fpu avx2 avx512f avx512bw avx512_vnni avx_vnni", "vnni" },
+        { "avx2 avx512f avx512bw avx512vl avx512_vnni", "vnni" },
+        { "sse4_1 avx2 avx_vnni", "avxvnni" },
+        { "sse4_1 avx avx2 fma", "avx2" },
+        { "avx2\tavx_vnni_int8", "avx2" },
+        { "avx2 avx512f avx512bw avx512dq avx512vl", NULL },
+        { "sse4_1 sse4_2 avx", NULL },
+        { "", NULL },
+    };
+    int bad = 0;
+    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+        const ql_onednn_isa *d = ql_onednn_default(t[i].flags);
+        const char *got = d ? d->name : NULL;
+        if (got != t[i].want && (!got || !t[i].want || strcmp(got, t[i].want)))
+            bad++, fprintf(stderr, "flags '%s': got %s, want %s\n",
+                           t[i].flags, got ? got : "none",
+                           t[i].want ? t[i].want : "none");
+    }
+    ck_assert_msg(bad == 0, "%d flag lists map to the wrong oneDNN", bad);
 }
 END_TEST
 
@@ -1441,9 +1441,6 @@ static Suite *qlinear_suite(void)
     tcase_add_test(tc, test_engines_on_the_forum_layer);
     tcase_add_test(tc, test_engines_on_conversion_overflow);
     suite_add_tcase(s, tc);
-    tc = tcase_create("cpu");
-    tcase_add_test(tc, test_onednn_isa_from_cpu_flags);
-    suite_add_tcase(s, tc);
     tc = tcase_create("ground truth");
     tcase_set_timeout(tc, 120);
     tcase_add_loop_test(tc, test_engine_matches_ground_truth, 0,
@@ -1465,13 +1462,6 @@ static Suite *qlinear_suite(void)
     tcase_add_loop_test(tc, test_fused_relu_matches_ground_truth, 0,
                         sizeof relu_truth / sizeof relu_truth[0]);
     suite_add_tcase(s, tc);
-    tc = tcase_create("fast kernels");
-    tcase_set_timeout(tc, 300);
-    tcase_add_loop_test(tc, test_kernels_match_reference_on_corpora, 0,
-                        (int)(sizeof kernel_corpora / sizeof kernel_corpora[0]));
-    tcase_add_test(tc, test_kernels_match_reference_on_hard_layers);
-    tcase_add_test(tc, test_hard_layers_saturate);
-    suite_add_tcase(s, tc);
     tc = tcase_create("xnnpack");
     tcase_add_test(tc, test_xnnpack_clamps_before_converting);
     tcase_add_test(tc, test_xnnpack_refuses);
@@ -1480,6 +1470,16 @@ static Suite *qlinear_suite(void)
     tcase_add_test(tc, test_gemmlowp_roundings);
     tcase_add_test(tc, test_tflite_multiplier);
     tcase_add_test(tc, test_gemmlowp_engine_tie);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("fast kernels");
+    tcase_set_timeout(tc, 300);
+    tcase_add_loop_test(tc, test_kernels_match_reference_on_corpora, 0,
+                        (int)(sizeof kernel_corpora / sizeof kernel_corpora[0]));
+    tcase_add_test(tc, test_kernels_match_reference_on_hard_layers);
+    tcase_add_test(tc, test_hard_layers_saturate);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("cpu");
+    tcase_add_test(tc, test_onednn_isa_from_cpu_flags);
     suite_add_tcase(s, tc);
     tc = tcase_create("per-channel weights");
     tcase_add_test(tc, test_read_per_channel);
