@@ -72,7 +72,8 @@ help:
 	@echo "make check-bad-inputs  the catalogue of bad inputs and command lines"
 	@echo "make check-cli       the command's contract on good input, and its help"
 	@echo "make check-compare   'qlinear compare' names the right cause on one layer per cause"
-	@echo "make check-torch     random models quantized by PyTorch, exported by from-torch.py, reproduced by qlinear (installs python3-torch)"
+	@echo "make torch2      a venv build/torch213 with the PyTorch $(TORCH2_VERSION) CPU wheel (pip), for golden, crosscheck, check-torch"
+	@echo "make check-torch     random models quantized by PyTorch 1.13 and 2.13, exported by from-torch.py, reproduced by qlinear (installs python3-torch, make torch2)"
 	@echo "make check-help      every .PHONY target has a line in 'make help'"
 	@echo "make tangle      copy the freshly tangled C into tangled/ and tests/ (commit them)"
 	@echo "make check-tangled   fail if tangled/ and tests/ differ from what qlinear.nw tangles to (CI; make check only warns)"
@@ -525,11 +526,35 @@ check-cli: build/qlinear
 	tests/cli-contract.sh build/qlinear
 check-compare: build/qlinear
 	tests/compare.sh build/qlinear
+# PyTorch 2.13 beside Debian's 1.13: a virtual environment under build/
+# with the CPU wheel (pinned, never a plain `torch`, which would fetch a
+# CUDA build).  The stamp records the version and engines it reports.
+TORCH2_VERSION := 2.13.0
+TORCH2 := build/torch213
+TORCH2_PY := $(TORCH2)/bin/python
+.PHONY: torch2
+torch2: $(TORCH2)/.stamp
+$(TORCH2)/.stamp:
+	$(MAKE) --no-print-directory deps EXTRA_DEBS="python3-venv"
+	rm -rf $(TORCH2)
+	/usr/bin/python3 -m venv $(TORCH2)
+	start=$$(date +%s); \
+	$(TORCH2)/bin/pip install -q --disable-pip-version-check \
+	  torch==$(TORCH2_VERSION)+cpu numpy torchao==0.18.0 2>&1 | { grep -v "is ignored" || true; }; \
+	echo "torch2: pip install took $$(( $$(date +%s) - start )) s"
+	$(TORCH2_PY) -c 'import torch; print("torch", torch.__version__); \
+	  print("engines", *torch.backends.quantized.supported_engines)' \
+	  | tee $@.tmp
+	mv $@.tmp $@
+
 # Not part of `make check`: it needs PyTorch, which it installs.
 check-torch: build/qlinear $(SRC)/.stamp
 	$(MAKE) --no-print-directory deps EXTRA_DEBS="$(GOLDEN_DEBS)"
 	/usr/bin/python3 tests/torch-roundtrip.py build/qlinear \
 	  $(SRC)/from-torch.py build/torch-roundtrip
+	$(MAKE) --no-print-directory torch2
+	$(TORCH2_PY) tests/torch-roundtrip.py build/qlinear \
+	  $(SRC)/from-torch.py build/torch-roundtrip-2.13
 check-suite: build/check-qlinear
 	@! CK_RUN_CASE=no-such-case build/check-qlinear >/dev/null 2>&1 || { \
 	  echo "check-suite: a CK_RUN_CASE that names no test case passed"; exit 1; }
@@ -613,6 +638,10 @@ golden: build/qlinear
 	/usr/bin/python3 tests/golden-perchannel.py --onednn "$(ONEDNN_ISAS)" $(DATA)
 	/usr/bin/python3 tests/golden-relu.py --onednn "$(ONEDNN_ISAS)" $(DATA)
 	build/qlinear cpu > $(DATA)/onednn/cpu.txt
+	$(MAKE) --no-print-directory torch2
+	$(TORCH2_PY) tests/golden-torch2.py --isas "$(ONEDNN_ISAS)" $(DATA) $(DATA)
+	$(TORCH2_PY) tests/forum-torch2.py --isas "$(ONEDNN_ISAS)" --out $(DATA)
+	$(TORCH2_PY) tests/pt2e-torch2.py build/qlinear build/pt2e $(DATA)
 	$(MAKE) --no-print-directory drivers
 	tests/drivers/golden.sh $(DATA) build/drivers
 
@@ -645,7 +674,7 @@ build/ort/node_modules/onnxruntime-node:
 # The engines of issue 11 get fresh corpora from their real libraries.
 crosscheck: build/check-qlinear build/qlinear
 	$(MAKE) --no-print-directory deps EXTRA_DEBS="$(GOLDEN_DEBS) $(ENGINE_DEBS)"
-	$(MAKE) --no-print-directory drivers
+	$(MAKE) --no-print-directory drivers torch2
 	seed=$${SEED:-$$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}; \
 	isas="$(ONEDNN_ISAS)"; \
 	echo "crosscheck: seed $$seed"; \
@@ -658,10 +687,17 @@ crosscheck: build/check-qlinear build/qlinear
 	/usr/bin/python3 tests/golden-relu.py --seed $$seed \
 	  --onednn "$$isas" build/crosscheck; \
 	cp -r $(DATA)/fbgemm build/crosscheck/; \
+	$(TORCH2_PY) tests/golden-torch2.py --isas "$$isas" build/crosscheck \
+	  build/crosscheck; \
+	$(TORCH2_PY) tests/forum-torch2.py --isas "$$isas" --out build/crosscheck; \
+	$(TORCH2_PY) tests/pt2e-torch2.py build/qlinear build/pt2e \
+	  build/crosscheck; \
 	tests/drivers/golden.sh build/crosscheck build/drivers $$seed \
 	  | tee build/crosscheck/engines.log; \
 	export "$$(grep '^QL_ORT_ISAS=' build/crosscheck/engines.log)"; \
-	QL_ONEDNN_ISAS="$$(echo $$isas | sed 's/:[A-Z0-9_]*//g')" \
+	names="$$(echo $$isas | sed 's/:[A-Z0-9_]*//g')"; \
+	QL_TORCH2_ISAS="$$names" QL_TORCH2_X86_ISA="$${names%% *}" \
+	QL_ONEDNN_ISAS="$$names" \
 	QL_TEST_DATA=$(CURDIR)/build/crosscheck build/check-qlinear
 
 clean:

@@ -118,7 +118,7 @@ def load_model(path, module):
     if module:
         import_user_script(module)
     try:
-        model = torch.load(path)
+        model = torch.load(path, weights_only=False)
     except (AttributeError, ModuleNotFoundError) as e:
         sys.exit(f"from-torch.py: {path}: {e}; if the model's class is "
                  "defined in your own script, name it with --module "
@@ -159,7 +159,7 @@ def main():
     torch.backends.quantized.engine = a.engine
     model, scripted = load_model(a.model, a.module)
     model.eval()
-    x = torch.load(a.input)
+    x = torch.load(a.input, weights_only=False)
     seen = run_and_catch_script(model, x) if scripted else run_and_catch(model, x)
     if not seen:
         sys.exit("from-torch.py: the model called no quantized Linear")
