@@ -636,6 +636,7 @@ golden: build/qlinear
 	build/qlinear cpu
 	/usr/bin/python3 tests/golden.py --onednn "$(ONEDNN_ISAS)" $(DATA)
 	/usr/bin/python3 tests/golden-perchannel.py --onednn "$(ONEDNN_ISAS)" $(DATA)
+	/usr/bin/python3 tests/golden-relu.py --onednn "$(ONEDNN_ISAS)" $(DATA)
 	build/qlinear cpu > $(DATA)/onednn/cpu.txt
 	$(MAKE) --no-print-directory torch2
 	$(TORCH2_PY) tests/golden-torch2.py --isas "$(ONEDNN_ISAS)" $(DATA) $(DATA)
@@ -682,6 +683,8 @@ crosscheck: build/check-qlinear build/qlinear
 	/usr/bin/python3 tests/golden.py --seed $$seed --onednn "$$isas" \
 	  build/crosscheck; \
 	/usr/bin/python3 tests/golden-perchannel.py --seed $$seed \
+	  --onednn "$$isas" build/crosscheck; \
+	/usr/bin/python3 tests/golden-relu.py --seed $$seed \
 	  --onednn "$$isas" build/crosscheck; \
 	cp -r $(DATA)/fbgemm build/crosscheck/; \
 	$(TORCH2_PY) tests/golden-torch2.py --isas "$$isas" build/crosscheck \

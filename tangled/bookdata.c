@@ -859,7 +859,7 @@ static void fbgemm_example(void)
     static uint8_t x[2] = { 255, 255 };
     static int8_t w[2] = { 127, 127 };
     ql_layer L = { 1, 2, 1, { 1.0f, 0 }, { 1.0f, 0 }, { 300.0f, 0 },
-                   x, w, NULL, NULL };
+                   x, w, NULL, NULL, 0 };
     uint8_t a, b;
     ql_find_engine("fbgemm")->run(&L, &a);
     ql_find_engine("fbgemm-avx2")->run(&L, &b);
@@ -1015,6 +1015,25 @@ static void fbgemm_same(void)
     corpus_close(&co);
     corpus_close(&cr);
     def("FbRRSame", "%zu", same);
+}
+
+static void fbgemm_perchannel(void)
+{
+    corpus_reader cv, ca;
+    size_t layers = 0, outputs = 0, differ = 0;
+    corpus_open(&cv, "fbgemm/perchannel", "fbgemm/perchannel-vnni-relu0");
+    corpus_open(&ca, "fbgemm/perchannel", "fbgemm/perchannel-avx2-relu0");
+    while (corpus_next(&cv) && corpus_next(&ca)) {
+        size_t n = cv.L.m * cv.L.n;
+        layers++;
+        outputs += n;
+        differ += memcmp(cv.want, ca.want, n) != 0;
+    }
+    corpus_close(&cv);
+    corpus_close(&ca);
+    def("FbPcLayers", "%zu", layers);
+    def("FbPcOutputs", "%zu", outputs);
+    def("FbPcIsaDiffer", "%zu", differ);
 }
 
 static void answer3_causes(void)
@@ -1865,6 +1884,7 @@ int main(int argc, char **argv)
     fbgemm_example();
     fbgemm_table(argv[2]);
     fbgemm_same();
+    fbgemm_perchannel();
     answer3_causes();
     fma_example(argv[2]);
     pipeline_data(argv[2]);
