@@ -16,7 +16,7 @@ DEBS := make gcc binutils noweb pandoc check pkg-config gnuplot-nox poppler-util
 GOLDEN_DEBS := python3-torch python3-numpy
 # ... and the real libraries that the engines of issue 11 are checked
 # against (`make golden`, `make crosscheck`; not needed by `make check`).
-ENGINE_DEBS := libxnnpack-dev libgemmlowp-dev g++ qemu-user \
+ENGINE_DEBS := libxnnpack-dev libpthreadpool-dev libgemmlowp-dev g++ qemu-user \
                $(if $(shell command -v node),,nodejs npm)
 # ... and for the checks beyond `make check`:
 HARD_DEBS := clang libclang-rt-14-dev valgrind
@@ -75,7 +75,8 @@ help:
 	@echo "make check-bad-inputs  the catalogue of bad inputs and command lines"
 	@echo "make check-cli       the command's contract on good input, and its help"
 	@echo "make check-compare   'qlinear compare' names the right cause on one layer per cause"
-	@echo "make check-torch     random models quantized by PyTorch, exported by from-torch.py, reproduced by qlinear (installs python3-torch)"
+	@echo "make torch2      a venv build/torch213 with the PyTorch $(TORCH2_VERSION) CPU wheel (pip), for golden, crosscheck, check-torch"
+	@echo "make check-torch     random models quantized by PyTorch 1.13 and 2.13, exported by from-torch.py, reproduced by qlinear (installs python3-torch, make torch2)"
 	@echo "make check-help      every .PHONY target has a line in 'make help'"
 	@echo "make tangle      copy the freshly tangled C into tangled/ and tests/ (commit them)"
 	@echo "make check-tangled   fail if tangled/ and tests/ differ from what qlinear.nw tangles to (CI; make check only warns)"
@@ -115,8 +116,9 @@ deps:
 	if [ -n "$$missing" ]; then \
 	  echo "Installing Debian packages:$$missing"; \
 	  sudo=""; [ "$$(id -u)" = 0 ] || sudo=sudo; \
-	  $$sudo apt-get update -qq; \
+	  $$sudo apt-get -o DPkg::Lock::Timeout=600 update -qq; \
 	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq \
+	    -o DPkg::Lock::Timeout=600 \
 	    --no-install-recommends $$missing >/dev/null; \
 	fi
 
@@ -297,13 +299,14 @@ build/qlinear.pandoc.tex: $(NW) docs/nw2pandoc.awk | deps
 	/usr/lib/noweb/markup $(NW) > build/qlinear.markup
 	awk -f docs/nw2pandoc.awk pass=1 build/qlinear.markup \
 	    pass=2 build/qlinear.markup > $@
-docs/qlinear.html: build/qlinear.pandoc.tex $(GEN) \
+docs/qlinear.html: build/qlinear.pandoc.tex $(GEN) docs/html-alt.pl \
                    docs/qlinear.css $(FIGS:%=figures/%.svg)
 	cd build && pandoc -f latex -t html5 -s --mathml --toc --number-sections \
 	  --default-image-extension=svg \
 	  --css qlinear.css --metadata lang=en \
 	  --metadata pagetitle=qlinear -o ../$@ qlinear.pandoc.tex \
 	  2> pandoc.log || { cat pandoc.log; exit 1; }
+	perl -0777 -pi docs/html-alt.pl $@
 	cat build/pandoc.log
 
 # A fresh `make` ends with a short summary, not the whole walk (which
@@ -583,11 +586,35 @@ check-cli: build/qlinear
 	tests/cli-contract.sh build/qlinear
 check-compare: build/qlinear
 	tests/compare.sh build/qlinear
+# PyTorch 2.13 beside Debian's 1.13: a virtual environment under build/
+# with the CPU wheel (pinned, never a plain `torch`, which would fetch a
+# CUDA build).  The stamp records the version and engines it reports.
+TORCH2_VERSION := 2.13.0
+TORCH2 := build/torch213
+TORCH2_PY := $(TORCH2)/bin/python
+.PHONY: torch2
+torch2: $(TORCH2)/.stamp
+$(TORCH2)/.stamp:
+	$(MAKE) --no-print-directory deps EXTRA_DEBS="python3-venv"
+	rm -rf $(TORCH2)
+	/usr/bin/python3 -m venv $(TORCH2)
+	start=$$(date +%s); \
+	$(TORCH2)/bin/pip install -q --disable-pip-version-check \
+	  torch==$(TORCH2_VERSION)+cpu numpy torchao==0.18.0 2>&1 | { grep -v "is ignored" || true; }; \
+	echo "torch2: pip install took $$(( $$(date +%s) - start )) s"
+	$(TORCH2_PY) -c 'import torch; print("torch", torch.__version__); \
+	  print("engines", *torch.backends.quantized.supported_engines)' \
+	  | tee $@.tmp
+	mv $@.tmp $@
+
 # Not part of `make check`: it needs PyTorch, which it installs.
 check-torch: build/qlinear $(SRC)/.stamp
 	$(MAKE) --no-print-directory deps EXTRA_DEBS="$(GOLDEN_DEBS)"
 	/usr/bin/python3 tests/torch-roundtrip.py build/qlinear \
 	  $(SRC)/from-torch.py build/torch-roundtrip
+	$(MAKE) --no-print-directory torch2
+	$(TORCH2_PY) tests/torch-roundtrip.py build/qlinear \
+	  $(SRC)/from-torch.py build/torch-roundtrip-2.13
 check-suite: build/check-qlinear
 	@! CK_RUN_CASE=no-such-case build/check-qlinear >/dev/null 2>&1 || { \
 	  echo "check-suite: a CK_RUN_CASE that names no test case passed"; exit 1; }
@@ -657,6 +684,8 @@ check-docs: docs/qlinear.pdf docs/qlinear.html docs/exercises.pdf \
 	  "the handout shows a test or a solution (above)"; exit 1; }
 	@! pdffonts docs/exercises.pdf | awk 'NR > 2 && $$(NF-4) != "yes"' | grep .
 	@perl tests/readme-sections.pl build/qlinear.toc README.md
+	@perl tests/part1-stats.pl $(NW) 0.20 8
+	@perl tests/html-attrs.pl docs/qlinear.html
 	@echo "check-docs: PDF without undefined references or overfull lines," \
 	  "all fonts embedded; HTML with MathML and no raw TeX math;" \
 	  "$(words $(FIGS)) figures in PDF and SVG; a handout of" \
@@ -671,6 +700,10 @@ golden: build/qlinear
 	/usr/bin/python3 tests/golden.py --onednn "$(ONEDNN_ISAS)" $(DATA)
 	/usr/bin/python3 tests/golden-perchannel.py --onednn "$(ONEDNN_ISAS)" $(DATA)
 	build/qlinear cpu > $(DATA)/onednn/cpu.txt
+	$(MAKE) --no-print-directory torch2
+	$(TORCH2_PY) tests/golden-torch2.py --isas "$(ONEDNN_ISAS)" $(DATA) $(DATA)
+	$(TORCH2_PY) tests/forum-torch2.py --isas "$(ONEDNN_ISAS)" --out $(DATA)
+	$(TORCH2_PY) tests/pt2e-torch2.py build/qlinear build/pt2e $(DATA)
 	$(MAKE) --no-print-directory drivers
 	tests/drivers/golden.sh $(DATA) build/drivers
 
@@ -703,7 +736,7 @@ build/ort/node_modules/onnxruntime-node:
 # The engines of issue 11 get fresh corpora from their real libraries.
 crosscheck: build/check-qlinear build/qlinear
 	$(MAKE) --no-print-directory deps EXTRA_DEBS="$(GOLDEN_DEBS) $(ENGINE_DEBS)"
-	$(MAKE) --no-print-directory drivers
+	$(MAKE) --no-print-directory drivers torch2
 	seed=$${SEED:-$$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}; \
 	isas="$(ONEDNN_ISAS)"; \
 	echo "crosscheck: seed $$seed"; \
@@ -714,10 +747,17 @@ crosscheck: build/check-qlinear build/qlinear
 	/usr/bin/python3 tests/golden-perchannel.py --seed $$seed \
 	  --onednn "$$isas" build/crosscheck; \
 	cp -r $(DATA)/fbgemm build/crosscheck/; \
+	$(TORCH2_PY) tests/golden-torch2.py --isas "$$isas" build/crosscheck \
+	  build/crosscheck; \
+	$(TORCH2_PY) tests/forum-torch2.py --isas "$$isas" --out build/crosscheck; \
+	$(TORCH2_PY) tests/pt2e-torch2.py build/qlinear build/pt2e \
+	  build/crosscheck; \
 	tests/drivers/golden.sh build/crosscheck build/drivers $$seed \
 	  | tee build/crosscheck/engines.log; \
 	export "$$(grep '^QL_ORT_ISAS=' build/crosscheck/engines.log)"; \
-	QL_ONEDNN_ISAS="$$(echo $$isas | sed 's/:[A-Z0-9_]*//g')" \
+	names="$$(echo $$isas | sed 's/:[A-Z0-9_]*//g')"; \
+	QL_TORCH2_ISAS="$$names" QL_TORCH2_X86_ISA="$${names%% *}" \
+	QL_ONEDNN_ISAS="$$names" \
 	QL_TEST_DATA=$(CURDIR)/build/crosscheck build/check-qlinear
 
 clean:

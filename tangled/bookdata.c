@@ -711,6 +711,8 @@ static void corpus_numbers(const char *out_dir)
     def("CorpObservedNoBias", "%zu", st[2][0].layers);
     def("AnsTiesAThree", "%zu", st[2][1].bad_layers);
     def("AnsObservedAThree", "%zu", st[2][0].bad_layers);
+    def("AnsExtremesAThree", "%zu", st[2][2].bad_layers);
+    def("CorpExtremesNoBias", "%zu", st[2][2].layers);
     def("AnsTiesExact", "%zu", st[6][1].bad_layers);
     def("AnsTiesMaxDiff", "%d", scan("qnnpack/ties", run_answer3).most);
     f = open_out(out_dir, "fig-disagree.dat");
@@ -876,6 +878,7 @@ typedef struct {
     size_t layers, bias, saturates, ties, overflows, max_k;
     int max_x, max_diff;
     size_t isa_layers, isa_one, isa_more, q_layers, q_outputs;
+    size_t avx_exact, vnni_exact;   /* layers where a kernel != exact */
 } fb_corpus;
 static const char *const fb_name[3] = { "mixed", "observed",
                                         "observed-reduce-range" };
@@ -933,8 +936,11 @@ static void fbgemm_table(const char *out_dir)
         while (corpus_next(&cv) && corpus_next(&ca)) {
             const uint8_t *v = cv.want, *a = ca.want;
             uint8_t *q = run_new(ql_find_engine("qnnpack")->run, &cv.L);
-            int sat = 0, qd = 0;
+            uint8_t *e = run_new(ql_find_engine("exact")->run, &cv.L);
+            int sat = 0, qd = 0, ae = 0, ve = 0;
             for (size_t o = 0; o < cv.L.m * cv.L.n; o++) {
+                ae |= a[o] != e[o];
+                ve |= v[o] != e[o];
                 int d = abs(a[o] - v[o]);
                 sat |= d != 0;
                 c->isa_one += d == 1;
@@ -945,7 +951,10 @@ static void fbgemm_table(const char *out_dir)
             }
             c->isa_layers += sat;
             c->q_layers += qd;
+            c->avx_exact += ae;
+            c->vnni_exact += ve;
             free(q);
+            free(e);
             fb_look(&cv.L, c);
         }
         corpus_close(&cv);
@@ -972,6 +981,8 @@ static void fbgemm_table(const char *out_dir)
         def(nm("%sSaturates", prefix[i]), "%zu", fb[i].saturates);
         def(nm("%sTies", prefix[i]), "%zu", fb[i].ties);
         def(nm("%sOverflows", prefix[i]), "%zu", fb[i].overflows);
+        def(nm("%sAvxExact", prefix[i]), "%zu", fb[i].avx_exact);
+        def(nm("%sVnniExact", prefix[i]), "%zu", fb[i].vnni_exact);
     }
 }
 
@@ -1125,10 +1136,11 @@ static void pipeline_data(const char *dir)
     fprintf(f, "3.6 2.2 \"quantize\"\n7.2 2.2 \"int8 GEMM\"\n"
             "10.6 2.2 \"\u00d7 M\"\n10.6 0.7 \"round\"\n7.2 0.7 \"+ Z_y\"\n"
             "3.6 0.7 \"clamp\"\n");
-    fprintf(f, "3.6 1.8 \"S_x, Z_x = %d\"\n7.2 1.8 \"Z_w = %d, int32\"\n"
+    fprintf(f, "3.6 1.8 \"S_x = %.4g, Z_x = %d\"\n7.2 1.8 \"Z_w = %d, int32\"\n"
             "10.6 1.8 \"M = %.9g\"\n10.6 0.3 \"half to even\"\n"
             "7.2 0.3 \"Z_y = %d\"\n3.6 0.3 \"to [0, 255]\"\n",
-            (int)L->x_q.zero_point, (int)L->w_q.zero_point, (double)mq,
+            (double)L->x_q.scale, (int)L->x_q.zero_point,
+            (int)L->w_q.zero_point, (double)mq,
             (int)L->y_q.zero_point);
     fclose(f);
     f = open_out(dir, "fig-pipeline-arrows.dat");
@@ -1227,11 +1239,9 @@ static void tie_data(const char *dir)
         fprintf(f, "%d\n", i);
     fclose(f);
     f = open_out(dir, "fig-tie-marks.dat");
-    fprintf(f, "%.6f 1 \"float32 fl(fl(a)M) = %.9g -> code %.0f\"\n",
-            (tie_float - tie) / ulp, tie_float,
+    fprintf(f, "%.6f 1 \"float32: code %.0f\"\n", (tie_float - tie) / ulp,
             (double)ql_round_half_even((float)tie_float) + tie_zy);
-    fprintf(f, "%.6f 2 \"double a S_x S_w / S_y = %.10f -> code %.0f\"\n",
-            (tie_double - tie) / ulp, tie_double,
+    fprintf(f, "%.6f 2 \"double: code %.0f\"\n", (tie_double - tie) / ulp,
             nearbyint(tie_double) + tie_zy);
     fclose(f);
     def("TieAcc", "%.0f", tie_acc);
@@ -1439,6 +1449,11 @@ static void many_engines(const char *out_dir)
 {
     size_t ne, layers = 0, outputs = 0;
     const ql_engine *e = ql_engines(&ne);
+    for (size_t a = 0; a < ne; a++)     /* PyTorch 2.13's rows: their own table */
+        if (strstr(e[a].name, "-2.13")) {
+            ne = a;
+            break;
+        }
     if (ne > MANY_MAX)
         fail_book("more engines than MANY_MAX");
     many_walk(e, ne, &layers, &outputs);
@@ -1491,6 +1506,266 @@ static void many_engines(const char *out_dir)
         table_row(f, "\\texttt{%s} & $[%d, %d]$ ", e[a].name, y[0], y[1]);
     }
     table_close(f);
+}
+
+static char t2_new[64], t2_old[64];
+
+static void t2_read_version(char *buf, size_t size, const char *path,
+                            const char *key)
+{
+    char line[512];
+    FILE *f = fopen(path, "r");
+    if (!f)
+        fail_book(nm("cannot open %s", path));
+    buf[0] = 0;
+    while (!buf[0] && fgets(line, sizeof line, f)) {
+        char *p = strstr(line, key);
+        if (p)
+            sscanf(p + strlen(key), "%63[^, \n]", buf);
+    }
+    fclose(f);
+    if (!buf[0] || strlen(buf) >= size)
+        fail_book(nm("%s: no '%s'", path, key));
+}
+
+static const struct {
+    const char *corpus, *answers, *engine, *row, *old;
+} t2[] = {
+    { "qnnpack/observed", "qnnpack/observed",
+      "qnnpack", "qnnpack", NULL },
+    { "qnnpack/observed", "torch-2.13/qnnpack-observed-qnnpack-avx2",
+      "qnnpack", "qnnpack", "qnnpack" },
+    { "qnnpack/observed", "torch-2.13/qnnpack-observed-fbgemm-avx2",
+      "fbgemm", "fbgemm-2.13-avx2", "fbgemm-avx2" },
+    { "qnnpack/observed", "torch-2.13/qnnpack-observed-x86-avx2",
+      "x86", "x86-2.13-avx2", "fbgemm-avx2" },
+    { "qnnpack/ties", "qnnpack/ties",
+      "qnnpack", "qnnpack", NULL },
+    { "qnnpack/ties", "torch-2.13/qnnpack-ties-qnnpack-avx2",
+      "qnnpack", "qnnpack", "qnnpack" },
+    { "qnnpack/ties-bias", "qnnpack/ties-bias",
+      "qnnpack", "qnnpack", NULL },
+    { "qnnpack/ties-bias", "torch-2.13/qnnpack-ties-bias-qnnpack-avx2",
+      "qnnpack", "qnnpack", "qnnpack" },
+    { "qnnpack/ties-bias", "torch-2.13/qnnpack-ties-bias-fbgemm-avx2",
+      "fbgemm", "fbgemm-2.13-avx2", "fbgemm-avx2" },
+    { "qnnpack/perchannel", "qnnpack/perchannel",
+      "qnnpack", "qnnpack", NULL },
+    { "qnnpack/perchannel", "torch-2.13/qnnpack-perchannel-qnnpack-avx2",
+      "qnnpack", "qnnpack", "qnnpack" },
+    { "onednn/observed", "onednn/observed-avx2",
+      "onednn", "onednn-avx2", NULL },
+    { "onednn/observed", "torch-2.13/onednn-observed-onednn-avx2",
+      "onednn", "onednn-2.13-avx2", "onednn-avx2" },
+    { "onednn/observed", "torch-2.13/onednn-observed-x86-avx2",
+      "x86", "x86-2.13-avx2", "fbgemm-avx2" },
+    { "onednn/ties", "onednn/ties-avx2",
+      "onednn", "onednn-avx2", NULL },
+    { "onednn/ties", "torch-2.13/onednn-ties-onednn-avx2",
+      "onednn", "onednn-2.13-avx2", "onednn-avx2" },
+    { "onednn/ties", "torch-2.13/onednn-ties-x86-avx2",
+      "x86", "x86-2.13-avx2", "fbgemm-avx2" },
+    { "onednn/blocks", "onednn/blocks-avx2",
+      "onednn", "onednn-avx2", NULL },
+    { "onednn/blocks", "torch-2.13/onednn-blocks-onednn-avx2",
+      "onednn", "onednn-2.13-avx2", "onednn-avx2" },
+    { "onednn/blocks", "torch-2.13/onednn-blocks-x86-avx2",
+      "x86", "x86-2.13-avx2", "fbgemm-avx2" },
+    { "onednn/perchannel", "onednn/perchannel-avx2",
+      "onednn", "onednn-avx2", NULL },
+    { "onednn/perchannel", "torch-2.13/onednn-perchannel-onednn-avx2",
+      "onednn", "onednn-2.13-avx2", "onednn-avx2" },
+    { "fbgemm/mixed", "fbgemm/mixed-avx2",
+      "fbgemm", "fbgemm-avx2", NULL },
+    { "fbgemm/mixed", "torch-2.13/fbgemm-mixed-fbgemm-avx2",
+      "fbgemm", "fbgemm-2.13-avx2", "fbgemm-avx2" },
+    { "fbgemm/observed", "fbgemm/observed-avx2",
+      "fbgemm", "fbgemm-avx2", NULL },
+    { "fbgemm/observed", "torch-2.13/fbgemm-observed-fbgemm-avx2",
+      "fbgemm", "fbgemm-2.13-avx2", "fbgemm-avx2" },
+    { "fbgemm/observed", "torch-2.13/fbgemm-observed-qnnpack-avx2",
+      "qnnpack", "qnnpack", "qnnpack" },
+    { "onednn/ties", "torch-2.13/onednn-ties-fbgemm-avx2",
+      "fbgemm", "fbgemm-2.13-avx2", "fbgemm-avx2" },
+};
+
+static void torch2_versions(void)
+{
+    char line[512], path[1024];
+    t2_read_version(t2_new, sizeof t2_new,
+                    nm("%s/torch-2.13/versions.txt", data_dir), "torch ");
+    t2_read_version(t2_old, sizeof t2_old,
+                    nm("%s/qnnpack/observed-layers.txt", data_dir),
+                    "PyTorch ");
+    def("TorchTwoVersion", "%s", t2_new);
+    def("TorchOldVersion", "%s", t2_old);
+    snprintf(path, sizeof path, "%s/torch-2.13/versions.txt", data_dir);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        fail_book(nm("cannot open %s", path));
+    while (fgets(line, sizeof line, f)) {
+        char a[64] = "", b[64] = "", c[64] = "", d[64] = "";
+        line[strcspn(line, "\n")] = 0;
+        if (sscanf(line, "engines %63s %63s %63s %63s", a, b, c, d) == 4)
+            def("TorchTwoEngines", "\\texttt{%s}, \\texttt{%s}, "
+                "\\texttt{%s} and \\texttt{%s}", a, b, c, d);
+        else if (strncmp(line, "Intel(R) MKL-DNN ", 17) == 0
+                 && sscanf(line + 17, "%63s", a) == 1)
+            def("TorchTwoOnednn", "oneDNN %s", a);
+        else if (sscanf(line, "isas %63[^:]:%63s", a, b) == 2)
+            def("TorchTwoIsa", "%s", b);
+    }
+    fclose(f);
+}
+
+static size_t t2_bad(const char *corpus, const char *answers,
+                     const char *row)
+{
+    char pl[1024], pe[1024];
+    ql_corpus_stats st;
+    const ql_engine *e = ql_find_engine(row);
+    if (!e)
+        fail_book(nm("no engine %s", row));
+    corpus_path(pl, sizeof pl, corpus, "layers");
+    corpus_path(pe, sizeof pe, answers, "expected");
+    if (ql_compare_engine(pl, pe, e, 0, &st) != 0)
+        fail_book(st.detail);
+    return st.bad_outputs;
+}
+
+static void few_values_fbgemm(void);
+static void pt2e_numbers(void);
+static void torch2_table(const char *out_dir)
+{
+    size_t onednn_old = 0, fbgemm_old = 0, layers;
+    torch2_versions();
+    FILE *f = table_open(out_dir, "torch2-table.tex", "@{}lllllrr@{}",
+        "corpus & engine & PyTorch & ISA & row & $\\ne$ row"
+        " & $\\ne$ old row");
+    for (size_t i = 0; i < sizeof t2 / sizeof *t2; i++) {
+        int is_new = strncmp(t2[i].answers, "torch-", 6) == 0;
+        size_t bad = t2_bad(t2[i].corpus, t2[i].answers, t2[i].row);
+        size_t old = t2[i].old ? t2_bad(t2[i].corpus, t2[i].answers,
+                                        t2[i].old) : 0;
+        if (bad)
+            warn_book("%s: %zu outputs of %s differ from %s", t2[i].answers,
+                      bad, t2[i].engine, t2[i].row);
+        onednn_old += strcmp(t2[i].engine, "onednn") == 0 ? old : 0;
+        fbgemm_old += strcmp(t2[i].engine, "fbgemm") == 0 ? old : 0;
+        table_row(f, "\\texttt{%s} & \\texttt{%s} & %s & %s & \\texttt{%s}"
+                  " & %zu & %s", t2[i].corpus, t2[i].engine,
+                  is_new ? t2_new : strncmp(t2[i].corpus, "fbgemm/", 7)
+                  == 0 ? "FBGEMM" : t2_old,
+                  strstr(t2[i].answers, "-avx2") ? "AVX2" : "any",
+                  t2[i].row, bad,
+                  t2[i].old ? nm("%zu", old) : "---");
+    }
+    table_close(f);
+    def("TorchTwoOnednnOld", "%zu", onednn_old);
+    def("TorchTwoFbgemmOld", "%zu", fbgemm_old);
+    static const char *t2_corpora[] = {
+        "qnnpack-observed", "qnnpack-ties", "qnnpack-extremes",
+        "qnnpack-ties-bias", "qnnpack-perchannel", "onednn-observed",
+        "onednn-ties", "onednn-blocks", "onednn-perchannel", "fbgemm-mixed",
+        "fbgemm-observed", "fbgemm-observed-reduce-range",
+    };
+    layers = 0;
+    for (size_t c = 0; c < sizeof t2_corpora / sizeof *t2_corpora; c++) {
+        char px[1024], pf[1024];
+        snprintf(px, sizeof px, "%s/torch-2.13/%s-x86-avx2-expected.txt",
+                 data_dir, t2_corpora[c]);
+        snprintf(pf, sizeof pf, "%s/torch-2.13/%s-fbgemm-avx2-expected.txt",
+                 data_dir, t2_corpora[c]);
+        FILE *fx = fopen(px, "r"), *ff = fopen(pf, "r");
+        if (!fx || !ff)
+            fail_book(nm("cannot open %s or %s", px, pf));
+        int a, b;
+        do {
+            a = fgetc(fx);
+            b = fgetc(ff);
+        } while (a == b && a != EOF);
+        if (a != b)
+            warn_book("%s: the x86 engine differs from fbgemm on a CPU "
+                      "without AVX512-VNNI", px);
+        layers += a == b;
+        fclose(fx);
+        fclose(ff);
+    }
+    def("TorchTwoCorpora", "%zu", layers);
+    few_values_fbgemm();
+    pt2e_numbers();
+}
+
+static int t2_same_file(const char *a, const char *b)
+{
+    FILE *fa = fopen(nm("%s/%s-expected.txt", data_dir, a), "r");
+    FILE *fb = fopen(nm("%s/%s-expected.txt", data_dir, b), "r");
+    if (!fa || !fb)
+        fail_book(nm("cannot open %s or %s", a, b));
+    int x, y;
+    do {
+        x = fgetc(fa);
+        y = fgetc(fb);
+    } while (x == y && x != EOF);
+    fclose(fa);
+    fclose(fb);
+    return x == y;
+}
+
+static void few_values_fbgemm(void)
+{
+    static const struct { const char *name, *answers; } fv[] = {
+        { "FewValuesFbgemmAvxTwo", "torch-2.13/fbgemm-observed-fbgemm-avx2" },
+        { "FewValuesFbgemmVnni", "fbgemm/observed-vnni" },
+    };
+    for (size_t i = 0; i < sizeof fv / sizeof *fv; i++) {
+        ql_corpus_stats st = compare_with("fbgemm/observed", fv[i].answers,
+                                          run_answer3, QL_SKIP_BIAS);
+        def(nm("%sLayers", fv[i].name), "%zu", st.layers);
+        def(nm("%sOutputs", fv[i].name), "%zu", st.outputs);
+        def(nm("%sBadLayers", fv[i].name), "%zu", st.bad_layers);
+        def(nm("%sBadOutputs", fv[i].name), "%zu", st.bad_outputs);
+    }
+    def("FewValuesFbgemmTwoIsStandalone", "%s",
+        t2_same_file("torch-2.13/fbgemm-observed-fbgemm-avx2",
+                     "fbgemm/observed-avx2")
+        && t2_same_file("torch-2.13/fbgemm-mixed-fbgemm-avx2",
+                        "fbgemm/mixed-avx2") ? "the same" : "not the same");
+}
+
+static size_t t2_count_diff(const char *a, const char *b, size_t *n)
+{
+    FILE *fa = fopen(nm("%s/%s-expected.txt", data_dir, a), "r");
+    FILE *fb = fopen(nm("%s/%s-expected.txt", data_dir, b), "r");
+    size_t d = 0;
+    int x, y;
+    if (!fa || !fb)
+        fail_book(nm("cannot open %s or %s", a, b));
+    *n = 0;
+    while (fscanf(fa, "%d", &x) == 1 && fscanf(fb, "%d", &y) == 1) {
+        d += x != y;
+        ++*n;
+    }
+    fclose(fa);
+    fclose(fb);
+    return d;
+}
+
+static void pt2e_numbers(void)
+{
+    size_t n;
+    def("PtMlpEagerCompiled", "%zu",
+        t2_count_diff("torch-2.13/pt2e-mlp-fc1-eager-avx2",
+                      "torch-2.13/pt2e-mlp-fc1-compiled-avx2", &n));
+    def("PtMlpOutputs", "%zu", n);
+    def("PtMlpEagerExact", "%zu", t2_bad("torch-2.13/pt2e-mlp-fc1",
+        "torch-2.13/pt2e-mlp-fc1-eager-avx2", "exact"));
+    def("PtMlpCompiledOnednn", "%zu", t2_bad("torch-2.13/pt2e-mlp-fc1",
+        "torch-2.13/pt2e-mlp-fc1-compiled-avx2", "onednn-2.13-avx2"));
+    def("PtForumEagerCompiled", "%zu",
+        t2_count_diff("torch-2.13/pt2e-forum-eager-avx2",
+                      "torch-2.13/pt2e-forum-compiled-avx2", &n));
+    def("PtForumOutputs", "%zu", n);
 }
 
 static void exercise5_answer(void)
@@ -1597,6 +1872,7 @@ int main(int argc, char **argv)
     tie_data(argv[2]);
     pairs_data(argv[2]);
     many_engines(argv[2]);
+    torch2_table(argv[2]);
     rounding_failures("RoundFloorFails", floor_half);
     rounding_failures("RoundRoundfFails", roundf);
     exercise5_answer();

@@ -8,6 +8,7 @@
 #pragma STDC FP_CONTRACT OFF
 #endif
 #include <ctype.h>
+#include <math.h>
 #include <string.h>
 #include "qlinear.h"
 static const char *per_tensor_only(const ql_layer *L)
@@ -221,6 +222,48 @@ static void run_onnxruntime_avx2(const ql_layer *L, uint8_t *y)
     onnxruntime_requantize(L, y, ql_acc_pairs16);
 }
 
+static float onednn3_scale(float s)
+{
+    float r = (float)(1.0 / (double)s);     /* PyTorch's reciprocal */
+    return (float)(1.0 / (double)r);        /* ideep's, for oneDNN 3 */
+}
+
+static void run_onednn3_avx2(const ql_layer *L, uint8_t *y)
+{
+    float sx = onednn3_scale(L->x_q.scale);
+    float inv_dst = 1.0f / onednn3_scale(L->y_q.scale);
+    for (size_t i = 0; i < L->m; i++)
+        for (size_t j = 0; j < L->n; j++) {
+            float sw = onednn3_scale(ql_weight_q(L, j).scale);
+            float d = (float)acc_onednn_avx2(L, i, j) * (sx * sw);
+            if (L->bias)
+                d = d + L->bias[j];
+            d = d * inv_dst + (float)L->y_q.zero_point;
+            d = d < 0.0f ? 0.0f : d > 255.0f ? 255.0f : d;
+            y[i * L->n + j] = (uint8_t)ql_round_half_even(d);
+        }
+}
+
+static void run_fbgemm_fma_avx2(const ql_layer *L, uint8_t *y)
+{
+    float sx = L->x_q.scale, sw = L->w_q.scale;
+    float mult = ql_multiplier_fbgemm(sx, sw, L->y_q.scale);
+    float act_times_w = sx * sw;
+    float r = (float)(1.0 / (double)act_times_w);
+    for (size_t i = 0; i < L->m; i++)
+        for (size_t j = 0; j < L->n; j++) {
+            float v = (float)ql_acc_pairs16(L, i, j);
+            if (L->bias)
+                v = fmaf(L->bias[j], r, v);
+            y[i * L->n + j] = ql_requantize_x86(v * mult, L->y_q.zero_point);
+        }
+}
+
+static void run_x86_avx2(const ql_layer *L, uint8_t *y)
+{
+    run_fbgemm_fma_avx2(L, y);
+}
+
 static void probe_qnnpack(const ql_layer *L, size_t i, size_t j,
                           ql_probe *p)
 {
@@ -375,6 +418,15 @@ static const ql_engine engine_table[] = {
       "clamp in float", run_onnxruntime, onnxruntime_refuses },
     { "onnxruntime-avx2", "ONNX Runtime 1.30 on AVX2: u8*s8 pairs saturate "
       "to int16", run_onnxruntime_avx2, onnxruntime_refuses },
+    { "fbgemm-2.13-avx2", "FBGEMM in the PyTorch 2.13 wheel, AVX2: bias "
+      "fused, fma(b, 1/(Sx*Sw), acc)",
+      run_fbgemm_fma_avx2, per_tensor_only },
+    { "onednn-2.13-avx2", "oneDNN 3.12 in PyTorch 2.13, AVX2: "
+      "(acc*sx*sw + b)*(1/sy), s = 1/(1/S)",
+      run_onednn3_avx2, onednn_refuses },
+    { "x86-2.13-avx2", "PyTorch 2.13's x86 engine without AVX512-VNNI: "
+      "FBGEMM, as fbgemm-2.13-avx2",
+      run_x86_avx2, per_tensor_only },
 };
 
 const ql_engine *ql_engines(size_t *count)

@@ -69,9 +69,9 @@ def main():
     ap.add_argument("layers", nargs="?")
     a = ap.parse_args()
     torch.backends.quantized.engine = a.engine
-    model = torch.load(a.model)
+    model = torch.load(a.model, weights_only=False)
     model.eval()
-    seen = run_and_catch(model, torch.load(a.input))
+    seen = run_and_catch(model, torch.load(a.input, weights_only=False))
     if not seen:
         sys.exit("from-torch.py: the model called no quantized Linear")
     with (open(a.layers, "w") if a.layers else sys.stdout) as out:
