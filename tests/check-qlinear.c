@@ -232,12 +232,19 @@ END_TEST
 
 START_TEST(test_multiplier_orders)
 {
-    ck_assert(ql_multiplier_fbgemm(3.0f, 1.0f, 3.0f) == 1.0f);
-    ck_assert(ql_multiplier_qnnpack(3.0f, 1.0f, 3.0f) == 1.0f);
+    ck_assert_msg(ql_multiplier_fbgemm(41.0f, 1.0f, 41.0f) == 1.0f,
+                  "FBGEMM's multiplier must be fl(fl(S_x S_w) / S_y): "
+                  "41 * 1 / 41 gives exactly 1, got %a",
+                  (double)ql_multiplier_fbgemm(41.0f, 1.0f, 41.0f));
     for (int n = 1; n < 41; n++)
-        ck_assert(ql_multiplier_qnnpack((float)n, 1.0f, (float)n) == 1.0f);
-    ck_assert(ql_multiplier_fbgemm(41.0f, 1.0f, 41.0f) == 1.0f);
-    ck_assert(ql_multiplier_qnnpack(41.0f, 1.0f, 41.0f) != 1.0f);
+        ck_assert_msg(ql_multiplier_qnnpack((float)n, 1.0f, (float)n)
+                      == 1.0f, "QNNPACK's multiplier of (%d, 1, %d) must "
+                      "be 1, got %a", n, n, (double)ql_multiplier_qnnpack(
+                      (float)n, 1.0f, (float)n));
+    ck_assert_msg(ql_multiplier_qnnpack(41.0f, 1.0f, 41.0f) != 1.0f,
+                  "QNNPACK's multiplier must be fl(fl(S_w S_x) fl(1/S_y)), "
+                  "a product with a rounded reciprocal: for (41, 1, 41) it "
+                  "is not 1, got exactly 1 (a division?)");
 }
 END_TEST
 
@@ -246,10 +253,17 @@ START_TEST(test_multiplier_forum)
     const ql_layer *L = ql_forum_layer();
     float sx = L->x_q.scale, sw = L->w_q.scale, sy = L->y_q.scale;
     float mq = ql_multiplier_qnnpack(sx, sw, sy);
-    ck_assert(mq == 0x1.5d1036p-7f);
-    ck_assert(ql_multiplier_fbgemm(sx, sw, sy) == 0x1.5d1038p-7f);
-    ck_assert(5555.0f * mq == 59.17501f);
-    ck_assert(23794.0f * mq == 253.46718f);
+    float mf = ql_multiplier_fbgemm(sx, sw, sy);
+    ck_assert_msg(mq == 0x1.5d1036p-7f, "QNNPACK's multiplier for the "
+                  "forum's scales must be 0x1.5d1036p-7 (NumPy), got %a",
+                  (double)mq);
+    ck_assert_msg(mf == 0x1.5d1038p-7f, "FBGEMM's multiplier for the "
+                  "forum's scales must be 0x1.5d1038p-7 (NumPy), got %a",
+                  (double)mf);
+    ck_assert_msg(5555.0f * mq == 59.17501f && 23794.0f * mq == 253.46718f,
+                  "the forum's scaled accumulators must be 59.17501 and "
+                  "253.46718, got %.9g and %.9g", (double)(5555.0f * mq),
+                  (double)(23794.0f * mq));
 }
 END_TEST
 
