@@ -27,6 +27,25 @@ static const float zp_example_r = 0.5f;
 static const int32_t zp_example_z = 1;
 static const struct { int32_t acc; float m; int32_t zy; }
     requant_tie = { 5, 0.5f, 0 }, requant_order = { 600, 0.5f, -100 };
+static const float pair_input_f32[2] = { 1.0f, 0.98f };
+static const float pair_weight_f32[2] = { 0.5f, 0.47f };
+
+static ql_layer pair_example_layer(int reduce_range, uint8_t x[2],
+                                   int8_t w[2])
+{
+    ql_scheme sx = { QL_QUINT8, 0, reduce_range };
+    ql_scheme sw = { QL_QINT8, 0, 0 }, sy = { QL_QUINT8, 0, 0 };
+    float y = pair_input_f32[0] * pair_weight_f32[0]
+              + pair_input_f32[1] * pair_weight_f32[1];
+    ql_layer L = { 1, 2, 1, ql_observe(sx, pair_input_f32, 2),
+                   ql_observe(sw, pair_weight_f32, 2),
+                   ql_observe(sy, &y, 1), x, w, NULL, NULL };
+    for (int k = 0; k < 2; k++) {
+        x[k] = (uint8_t)ql_quantize(pair_input_f32[k], L.x_q, QL_QUINT8);
+        w[k] = (int8_t)ql_quantize(pair_weight_f32[k], L.w_q, QL_QINT8);
+    }
+    return L;
+}
 #include <stdarg.h>
 static FILE *out;
 
@@ -315,6 +334,47 @@ static void counts_and_bounds(void)
     def("PairSat", "%d", (int)ql_sat16(255 * 127 * 2));
     def("PairRRPos", "%d", 127 * 127 * 2);
     def("PairRRNeg", "%d", 127 * -128 * 2);
+    for (int rr = 0; rr < 2; rr++) {
+        uint8_t x[2], ya, ye;
+        int8_t w[2];
+        double d;
+        ql_probe pr = { 0 };
+        ql_layer L = pair_example_layer(rr, x, w);
+        const char *who = rr ? "PairRr" : "PairEx";
+        int32_t raw = x[0] * w[0] + x[1] * w[1];
+        const ql_engine *avx2 = ql_find_engine("fbgemm-avx2");
+        ql_engine_probe(avx2, &L, 0, 0, &pr);
+        avx2->run(&L, &ya);
+        ql_find_engine("exact")->run(&L, &ye);
+        ql_forum_answer3(&L, &d);
+        def(nm("%sInA", who), "%g", (double)pair_input_f32[0]);
+        def(nm("%sInB", who), "%g", (double)pair_input_f32[1]);
+        def(nm("%sWtA", who), "%g", (double)pair_weight_f32[0]);
+        def(nm("%sWtB", who), "%g", (double)pair_weight_f32[1]);
+        def(nm("%sXa", who), "%d", x[0]);
+        def(nm("%sXb", who), "%d", x[1]);
+        def(nm("%sWa", who), "%d", w[0]);
+        def(nm("%sWb", who), "%d", w[1]);
+        def(nm("%sZx", who), "%d", (int)L.x_q.zero_point);
+        def(nm("%sZw", who), "%d", (int)L.w_q.zero_point);
+        def(nm("%sZy", who), "%d", (int)L.y_q.zero_point);
+        def(nm("%sProdA", who), "%d", x[0] * w[0]);
+        def(nm("%sProdB", who), "%d", x[1] * w[1]);
+        def(nm("%sRaw", who), "%d", raw);
+        def(nm("%sSat", who), "%d", (int)ql_sat16(raw));
+        def(nm("%sAccExact", who), "%lld", (long long)ql_acc_exact(&L, 0, 0));
+        def(nm("%sAccAvx", who), "%lld", (long long)pr.acc);
+        def(nm("%sValAvx", who), "%.1f", pr.value);
+        def(nm("%sByteAvx", who), "%d", ya);
+        def(nm("%sByteExact", who), "%d", ye);
+        def(nm("%sByteAThree", who), "%.0f", d);
+        def(nm("%sValAThree", who), "%.1f", (double)ql_acc_exact(&L, 0, 0)
+            * ((double)L.x_q.scale * L.w_q.scale) / L.y_q.scale);
+        if ((rr == 0) != (ql_sat16(raw) != raw) || (rr == 0) != (ya != ye)
+            || d != ye)
+            warn_book("the pair example no longer saturates, or is no "
+                      "longer cured by reduce_range");
+    }
 }
 
 static uint32_t seed = 20221027u;
