@@ -244,6 +244,15 @@ static void forum_walk(void)
     def("WalkWrRounded", "%d", (int)ql_round_half_even(wr));
     def("WalkWq", "%d", (int)ql_quantize(forum_weight_f32[0], L->w_q,
                                           QL_QINT8));
+    for (int k = 0; k < 2; k++)
+        def(nm("ForumIn%c", "AB"[k]), "%.9g", (double)forum_input_f32[k]);
+    for (int k = 0; k < 4; k++)
+        def(nm("ForumWt%c", "ABCD"[k]), "%.9g", (double)forum_weight_f32[k]);
+    float wd = forum_weight_f32[3] * (1.0f / L->w_q.scale);
+    def("WalkWdOverS", "%.2f", (double)wd);
+    def("WalkWdRounded", "%d", (int)ql_round_half_even(wd));
+    def("WalkWdq", "%d", (int)ql_quantize(forum_weight_f32[3], L->w_q,
+                                           QL_QINT8));
     float mq = (float)((double)L->x_q.scale * L->w_q.scale / L->y_q.scale);
     for (size_t j = 0; j < 2; j++) {
         float v = (float)ql_acc_question(L, 0, j) * mq;
@@ -1358,6 +1367,19 @@ static void rounding_failures(const char *name, float (*rule)(float))
     def(name, "%s", total ? list : "none of them");
 }
 
+static void rounding_cases(void)      /* every case, for the prose */
+{
+    char list[600] = "";
+    for (int i = 0; i < ROUND_CASES; i++) {
+        size_t used = strlen(list);
+        snprintf(list + used, sizeof list - used, "%s$%.9g$",
+                 i == 0 ? "" : i == ROUND_CASES - 1 ? " and " : ", ",
+                 (double)round_cases[i].v);
+    }
+    def("RoundCases", "%s", list);
+    def("RoundCaseCount", "%d", (int)ROUND_CASES);
+}
+
 static void row(FILE *f, const char *label, const char *fmt, double a,
                 double b)
 {
@@ -1667,6 +1689,7 @@ int main(int argc, char **argv)
     many_engines(argv[2]);
     rounding_failures("RoundFloorFails", floor_half);
     rounding_failures("RoundRoundfFails", roundf);
+    rounding_cases();
     exercise5_answer();
     exercise7_answer();
     fclose(out);
