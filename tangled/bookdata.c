@@ -26,7 +26,7 @@ static const float div_example_s = 0.00214854861f;
 static const float zp_example_r = 0.5f;
 static const int32_t zp_example_z = 1;
 static const struct { int32_t acc; float m; int32_t zy; }
-    requant_tie = { 5, 0.5f, 0 }, requant_order = { 600, 0.5f, -100 };
+    requant_tie = { 5, 0.5f, 0 }, requant_order = { -100, 0.5f, 100 };
 static const float pair_input_f32[2] = { 1.0f, 0.98f };
 static const float pair_weight_f32[2] = { 0.5f, 0.47f };
 
@@ -253,6 +253,9 @@ static void forum_walk(void)
     def("WalkWdRounded", "%d", (int)ql_round_half_even(wd));
     def("WalkWdq", "%d", (int)ql_quantize(forum_weight_f32[3], L->w_q,
                                            QL_QINT8));
+    def("WalkForumQx", "%d, %d",
+        (int)ql_forum_quantize(forum_input_f32[0], L->x_q),
+        (int)ql_forum_quantize(forum_input_f32[1], L->x_q));
     float mq = (float)((double)L->x_q.scale * L->w_q.scale / L->y_q.scale);
     for (size_t j = 0; j < 2; j++) {
         float v = (float)ql_acc_question(L, 0, j) * mq;
@@ -297,7 +300,8 @@ static void quantizer_examples(void)
     def("QuantZpForum", "%d", (int)ql_forum_quantize(zp_example_r, z));
     float tie = (float)requant_tie.acc * requant_tie.m;
     float ord = (float)requant_order.acc * requant_order.m;
-    float early = ql_round_half_even(ord) > 255 ? 255 : ql_round_half_even(ord);
+    float early = ql_round_half_even(ord);     /* clamped before Z_y: */
+    early = early < 0 ? 0 : early > 255 ? 255 : early;
     def("RqTieAcc", "%d", (int)requant_tie.acc);
     def("RqTieM", "%g", (double)requant_tie.m);
     def("RqTieV", "%g", (double)tie);

@@ -27,7 +27,7 @@ static const float div_example_s = 0.00214854861f;
 static const float zp_example_r = 0.5f;
 static const int32_t zp_example_z = 1;
 static const struct { int32_t acc; float m; int32_t zy; }
-    requant_tie = { 5, 0.5f, 0 }, requant_order = { 600, 0.5f, -100 };
+    requant_tie = { 5, 0.5f, 0 }, requant_order = { -100, 0.5f, 100 };
 static const float pair_input_f32[2] = { 1.0f, 0.98f };
 static const float pair_weight_f32[2] = { 0.5f, 0.47f };
 
@@ -1183,7 +1183,7 @@ START_TEST(test_requantize_one)
     const ql_layer *L = ql_forum_layer();
     float m = ql_multiplier_qnnpack(L->x_q.scale, L->w_q.scale,
                                     L->y_q.scale);
-    int32_t zy = L->y_q.zero_point, zys[3] = { requant_order.zy, 0, 100 };
+    int32_t zy = L->y_q.zero_point, zys[3] = { requant_order.zy, 0, 255 };
     ck_assert_int_eq(ql_requantize((int32_t)ql_acc_exact(L, 0, 0), m, zy), 59);
     ck_assert_int_eq(ql_requantize((int32_t)ql_acc_exact(L, 0, 1), m, zy), 253);
     int bad = 0, first_a = 0, first_z = 0;
