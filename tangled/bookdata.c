@@ -339,6 +339,8 @@ static void counts_and_bounds(void)
     def("AccRawLo", "%d", 255 * -128);
     def("AccRawHi", "%d", 255 * 127);
     def("AccMaxKRaw", "%d", INT32_MAX / (255 * 128));
+    def("AccMaxDim", "%d", QL_MAX_DIM);
+    def("AccMaxSum", "%lld", (long long)QL_MAX_DIM * big);
     def("PairXa", "%d", 255);
     def("PairXb", "%d", 255);
     def("PairWa", "%d", 127);
@@ -1384,6 +1386,45 @@ static void rounding_cases(void)      /* every case, for the prose */
     def("RoundCaseCount", "%d", (int)ROUND_CASES);
 }
 
+static void forum_real_outputs(const char *corpus, const char *answers,
+                               uint8_t y[2])
+{
+    char pl[1024], pe[1024];
+    const ql_layer *F = ql_forum_layer();
+    ql_reader r;
+    ql_layer L;
+    int same = 0;
+    corpus_path(pl, sizeof pl, corpus, "layers");
+    corpus_path(pe, sizeof pe, answers, "expected");
+    FILE *f = fopen(pl, "r");
+    if (!f)
+        fail_book(pl);
+    ql_reader_init(&r, f, pl);
+    if (ql_read_layer(&r, &L) > 0) {
+        same = L.m == 1 && L.k == 2 && L.n == 2 && !L.bias
+               && !L.w_channel && !memcmp(L.x, F->x, 2)
+               && !memcmp(L.w, F->w, 4)
+               && L.x_q.scale == F->x_q.scale && L.w_q.scale == F->w_q.scale
+               && L.y_q.scale == F->y_q.scale
+               && L.x_q.zero_point == F->x_q.zero_point
+               && L.w_q.zero_point == F->w_q.zero_point
+               && L.y_q.zero_point == F->y_q.zero_point;
+        ql_layer_free(&L);
+    }
+    fclose(f);
+    if (!same)
+        fail_book("a corpus of the forum table does not start with the "
+                  "forum's layer");
+    f = fopen(pe, "r");
+    if (!f)
+        fail_book(pe);
+    ql_reader_init(&r, f, pe);
+    if (ql_read_outputs(&r, 2, y) != 1)
+        fail_book("a corpus of the forum table has no outputs for the "
+                  "forum's layer");
+    fclose(f);
+}
+
 static void row(FILE *f, const char *label, const char *fmt, double a,
                 double b)
 {
@@ -1430,7 +1471,8 @@ static void forum_table(const char *dir)
         (double)ql_round_half_even((float)v[0]),
         (double)ql_round_half_even((float)v[1]));
     ql_find_engine("qnnpack")->run(L, y);
-    row(f, "QNNPACK output ($+Z_y$, clamped)", "%g", y[0], y[1]);
+    row(f, "our \\texttt{qnnpack} engine: output ($+Z_y$, clamped)", "%g",
+        y[0], y[1]);
     fputs("\\midrule\n", f);
     row(f, "question: accumulator", "%g", wrong[0], wrong[1]);
     row(f, "question: accumulator $\\times\\,\\fl(M)$", "%.1f", qs[0], qs[1]);
@@ -1441,9 +1483,16 @@ static void forum_table(const char *dir)
     row(f, "answer 2: output", "%.9g", a2[0], a2[1]);
     row(f, "answer 3: output", "%g", a3[0], a3[1]);
     ql_find_engine("fbgemm")->run(L, y);
-    row(f, "FBGEMM output", "%g", y[0], y[1]);
+    row(f, "our \\texttt{fbgemm} engine: output", "%g", y[0], y[1]);
     ql_find_engine("exact")->run(L, y);
-    row(f, "exact output", "%g", y[0], y[1]);
+    row(f, "our exact engine: output", "%g", y[0], y[1]);
+    fputs("\\midrule\n", f);
+    forum_real_outputs("qnnpack/observed", "qnnpack/observed", y);
+    row(f, "real PyTorch 1.13 QNNPACK", "%g", y[0], y[1]);
+    forum_real_outputs("fbgemm/mixed", "fbgemm/mixed-avx2", y);
+    row(f, "real FBGEMM library, AVX2", "%g", y[0], y[1]);
+    forum_real_outputs("fbgemm/mixed", "fbgemm/mixed-vnni", y);
+    row(f, "real FBGEMM library, VNNI", "%g", y[0], y[1]);
     table_close(f);
 }
 
