@@ -26,7 +26,26 @@ static const float div_example_s = 0.00214854861f;
 static const float zp_example_r = 0.5f;
 static const int32_t zp_example_z = 1;
 static const struct { int32_t acc; float m; int32_t zy; }
-    requant_tie = { 5, 0.5f, 0 }, requant_order = { 600, 0.5f, -100 };
+    requant_tie = { 5, 0.5f, 0 }, requant_order = { -100, 0.5f, 100 };
+static const float pair_input_f32[2] = { 1.0f, 0.98f };
+static const float pair_weight_f32[2] = { 0.5f, 0.47f };
+
+static ql_layer pair_example_layer(int reduce_range, uint8_t x[2],
+                                   int8_t w[2])
+{
+    ql_scheme sx = { QL_QUINT8, 0, reduce_range };
+    ql_scheme sw = { QL_QINT8, 0, 0 }, sy = { QL_QUINT8, 0, 0 };
+    float y = pair_input_f32[0] * pair_weight_f32[0]
+              + pair_input_f32[1] * pair_weight_f32[1];
+    ql_layer L = { 1, 2, 1, ql_observe(sx, pair_input_f32, 2),
+                   ql_observe(sw, pair_weight_f32, 2),
+                   ql_observe(sy, &y, 1), x, w, NULL, NULL, 0 };
+    for (int k = 0; k < 2; k++) {
+        x[k] = (uint8_t)ql_quantize(pair_input_f32[k], L.x_q, QL_QUINT8);
+        w[k] = (int8_t)ql_quantize(pair_weight_f32[k], L.w_q, QL_QINT8);
+    }
+    return L;
+}
 #include <stdarg.h>
 static FILE *out;
 
@@ -225,6 +244,18 @@ static void forum_walk(void)
     def("WalkWrRounded", "%d", (int)ql_round_half_even(wr));
     def("WalkWq", "%d", (int)ql_quantize(forum_weight_f32[0], L->w_q,
                                           QL_QINT8));
+    for (int k = 0; k < 2; k++)
+        def(nm("ForumIn%c", "AB"[k]), "%.9g", (double)forum_input_f32[k]);
+    for (int k = 0; k < 4; k++)
+        def(nm("ForumWt%c", "ABCD"[k]), "%.9g", (double)forum_weight_f32[k]);
+    float wd = forum_weight_f32[3] * (1.0f / L->w_q.scale);
+    def("WalkWdOverS", "%.2f", (double)wd);
+    def("WalkWdRounded", "%d", (int)ql_round_half_even(wd));
+    def("WalkWdq", "%d", (int)ql_quantize(forum_weight_f32[3], L->w_q,
+                                           QL_QINT8));
+    def("WalkForumQx", "%d, %d",
+        (int)ql_forum_quantize(forum_input_f32[0], L->x_q),
+        (int)ql_forum_quantize(forum_input_f32[1], L->x_q));
     float mq = (float)((double)L->x_q.scale * L->w_q.scale / L->y_q.scale);
     for (size_t j = 0; j < 2; j++) {
         float v = (float)ql_acc_question(L, 0, j) * mq;
@@ -269,7 +300,8 @@ static void quantizer_examples(void)
     def("QuantZpForum", "%d", (int)ql_forum_quantize(zp_example_r, z));
     float tie = (float)requant_tie.acc * requant_tie.m;
     float ord = (float)requant_order.acc * requant_order.m;
-    float early = ql_round_half_even(ord) > 255 ? 255 : ql_round_half_even(ord);
+    float early = ql_round_half_even(ord);     /* clamped before Z_y: */
+    early = early < 0 ? 0 : early > 255 ? 255 : early;
     def("RqTieAcc", "%d", (int)requant_tie.acc);
     def("RqTieM", "%g", (double)requant_tie.m);
     def("RqTieV", "%g", (double)tie);
@@ -307,6 +339,8 @@ static void counts_and_bounds(void)
     def("AccRawLo", "%d", 255 * -128);
     def("AccRawHi", "%d", 255 * 127);
     def("AccMaxKRaw", "%d", INT32_MAX / (255 * 128));
+    def("AccMaxDim", "%d", QL_MAX_DIM);
+    def("AccMaxSum", "%lld", (long long)QL_MAX_DIM * big);
     def("PairXa", "%d", 255);
     def("PairXb", "%d", 255);
     def("PairWa", "%d", 127);
@@ -315,6 +349,47 @@ static void counts_and_bounds(void)
     def("PairSat", "%d", (int)ql_sat16(255 * 127 * 2));
     def("PairRRPos", "%d", 127 * 127 * 2);
     def("PairRRNeg", "%d", 127 * -128 * 2);
+    for (int rr = 0; rr < 2; rr++) {
+        uint8_t x[2], ya, ye;
+        int8_t w[2];
+        double d;
+        ql_probe pr = { 0 };
+        ql_layer L = pair_example_layer(rr, x, w);
+        const char *who = rr ? "PairRr" : "PairEx";
+        int32_t raw = x[0] * w[0] + x[1] * w[1];
+        const ql_engine *avx2 = ql_find_engine("fbgemm-avx2");
+        ql_engine_probe(avx2, &L, 0, 0, &pr);
+        avx2->run(&L, &ya);
+        ql_find_engine("exact")->run(&L, &ye);
+        ql_forum_answer3(&L, &d);
+        def(nm("%sInA", who), "%g", (double)pair_input_f32[0]);
+        def(nm("%sInB", who), "%g", (double)pair_input_f32[1]);
+        def(nm("%sWtA", who), "%g", (double)pair_weight_f32[0]);
+        def(nm("%sWtB", who), "%g", (double)pair_weight_f32[1]);
+        def(nm("%sXa", who), "%d", x[0]);
+        def(nm("%sXb", who), "%d", x[1]);
+        def(nm("%sWa", who), "%d", w[0]);
+        def(nm("%sWb", who), "%d", w[1]);
+        def(nm("%sZx", who), "%d", (int)L.x_q.zero_point);
+        def(nm("%sZw", who), "%d", (int)L.w_q.zero_point);
+        def(nm("%sZy", who), "%d", (int)L.y_q.zero_point);
+        def(nm("%sProdA", who), "%d", x[0] * w[0]);
+        def(nm("%sProdB", who), "%d", x[1] * w[1]);
+        def(nm("%sRaw", who), "%d", raw);
+        def(nm("%sSat", who), "%d", (int)ql_sat16(raw));
+        def(nm("%sAccExact", who), "%lld", (long long)ql_acc_exact(&L, 0, 0));
+        def(nm("%sAccAvx", who), "%lld", (long long)pr.acc);
+        def(nm("%sValAvx", who), "%.1f", pr.value);
+        def(nm("%sByteAvx", who), "%d", ya);
+        def(nm("%sByteExact", who), "%d", ye);
+        def(nm("%sByteAThree", who), "%.0f", d);
+        def(nm("%sValAThree", who), "%.1f", (double)ql_acc_exact(&L, 0, 0)
+            * ((double)L.x_q.scale * L.w_q.scale) / L.y_q.scale);
+        if ((rr == 0) != (ql_sat16(raw) != raw) || (rr == 0) != (ya != ye)
+            || d != ye)
+            warn_book("the pair example no longer saturates, or is no "
+                      "longer cured by reduce_range");
+    }
 }
 
 static uint32_t seed = 20221027u;
@@ -1319,6 +1394,58 @@ static void rounding_failures(const char *name, float (*rule)(float))
     def(name, "%s", total ? list : "none of them");
 }
 
+static void rounding_cases(void)      /* every case, for the prose */
+{
+    char list[600] = "";
+    for (int i = 0; i < ROUND_CASES; i++) {
+        size_t used = strlen(list);
+        snprintf(list + used, sizeof list - used, "%s$%.9g$",
+                 i == 0 ? "" : i == ROUND_CASES - 1 ? " and " : ", ",
+                 (double)round_cases[i].v);
+    }
+    def("RoundCases", "%s", list);
+    def("RoundCaseCount", "%d", (int)ROUND_CASES);
+}
+
+static void forum_real_outputs(const char *corpus, const char *answers,
+                               uint8_t y[2])
+{
+    char pl[1024], pe[1024];
+    const ql_layer *F = ql_forum_layer();
+    ql_reader r;
+    ql_layer L;
+    int same = 0;
+    corpus_path(pl, sizeof pl, corpus, "layers");
+    corpus_path(pe, sizeof pe, answers, "expected");
+    FILE *f = fopen(pl, "r");
+    if (!f)
+        fail_book(pl);
+    ql_reader_init(&r, f, pl);
+    if (ql_read_layer(&r, &L) > 0) {
+        same = L.m == 1 && L.k == 2 && L.n == 2 && !L.bias && !L.relu
+               && !L.w_channel && !memcmp(L.x, F->x, 2)
+               && !memcmp(L.w, F->w, 4)
+               && L.x_q.scale == F->x_q.scale && L.w_q.scale == F->w_q.scale
+               && L.y_q.scale == F->y_q.scale
+               && L.x_q.zero_point == F->x_q.zero_point
+               && L.w_q.zero_point == F->w_q.zero_point
+               && L.y_q.zero_point == F->y_q.zero_point;
+        ql_layer_free(&L);
+    }
+    fclose(f);
+    if (!same)
+        fail_book("a corpus of the forum table does not start with the "
+                  "forum's layer");
+    f = fopen(pe, "r");
+    if (!f)
+        fail_book(pe);
+    ql_reader_init(&r, f, pe);
+    if (ql_read_outputs(&r, 2, y) != 1)
+        fail_book("a corpus of the forum table has no outputs for the "
+                  "forum's layer");
+    fclose(f);
+}
+
 static void row(FILE *f, const char *label, const char *fmt, double a,
                 double b)
 {
@@ -1365,7 +1492,8 @@ static void forum_table(const char *dir)
         (double)ql_round_half_even((float)v[0]),
         (double)ql_round_half_even((float)v[1]));
     ql_find_engine("qnnpack")->run(L, y);
-    row(f, "QNNPACK output ($+Z_y$, clamped)", "%g", y[0], y[1]);
+    row(f, "our \\texttt{qnnpack} engine: output ($+Z_y$, clamped)", "%g",
+        y[0], y[1]);
     fputs("\\midrule\n", f);
     row(f, "question: accumulator", "%g", wrong[0], wrong[1]);
     row(f, "question: accumulator $\\times\\,\\fl(M)$", "%.1f", qs[0], qs[1]);
@@ -1376,9 +1504,16 @@ static void forum_table(const char *dir)
     row(f, "answer 2: output", "%.9g", a2[0], a2[1]);
     row(f, "answer 3: output", "%g", a3[0], a3[1]);
     ql_find_engine("fbgemm")->run(L, y);
-    row(f, "FBGEMM output", "%g", y[0], y[1]);
+    row(f, "our \\texttt{fbgemm} engine: output", "%g", y[0], y[1]);
     ql_find_engine("exact")->run(L, y);
-    row(f, "exact output", "%g", y[0], y[1]);
+    row(f, "our exact engine: output", "%g", y[0], y[1]);
+    fputs("\\midrule\n", f);
+    forum_real_outputs("qnnpack/observed", "qnnpack/observed", y);
+    row(f, "real PyTorch 1.13 QNNPACK", "%g", y[0], y[1]);
+    forum_real_outputs("fbgemm/mixed", "fbgemm/mixed-avx2", y);
+    row(f, "real FBGEMM library, AVX2", "%g", y[0], y[1]);
+    forum_real_outputs("fbgemm/mixed", "fbgemm/mixed-vnni", y);
+    row(f, "real FBGEMM library, VNNI", "%g", y[0], y[1]);
     table_close(f);
 }
 
@@ -1899,6 +2034,7 @@ int main(int argc, char **argv)
     torch2_table(argv[2]);
     rounding_failures("RoundFloorFails", floor_half);
     rounding_failures("RoundRoundfFails", roundf);
+    rounding_cases();
     exercise5_answer();
     exercise7_answer();
     fclose(out);

@@ -80,8 +80,8 @@ int32_t ql_quantize(float r, ql_qparams p, ql_dtype t)
     float inv = 1.0f / p.scale;
     float q = ql_round_half_even(r * inv);
     float zq = (float)p.zero_point + q;            /* a float addition */
-    int64_t v;
-    v = cvtt_f32_i64(zq);
+    int64_t v = zq >= -0x1p63f && zq < 0x1p63f   /* in range: truncate; */
+                ? (int64_t)zq : INT64_MIN;     /* else as x86: Part II */
     ql_qrange(full, &qmin, &qmax);
     return v < qmin ? qmin : v > qmax ? qmax : (int32_t)v;
 }

@@ -27,7 +27,26 @@ static const float div_example_s = 0.00214854861f;
 static const float zp_example_r = 0.5f;
 static const int32_t zp_example_z = 1;
 static const struct { int32_t acc; float m; int32_t zy; }
-    requant_tie = { 5, 0.5f, 0 }, requant_order = { 600, 0.5f, -100 };
+    requant_tie = { 5, 0.5f, 0 }, requant_order = { -100, 0.5f, 100 };
+static const float pair_input_f32[2] = { 1.0f, 0.98f };
+static const float pair_weight_f32[2] = { 0.5f, 0.47f };
+
+static ql_layer pair_example_layer(int reduce_range, uint8_t x[2],
+                                   int8_t w[2])
+{
+    ql_scheme sx = { QL_QUINT8, 0, reduce_range };
+    ql_scheme sw = { QL_QINT8, 0, 0 }, sy = { QL_QUINT8, 0, 0 };
+    float y = pair_input_f32[0] * pair_weight_f32[0]
+              + pair_input_f32[1] * pair_weight_f32[1];
+    ql_layer L = { 1, 2, 1, ql_observe(sx, pair_input_f32, 2),
+                   ql_observe(sw, pair_weight_f32, 2),
+                   ql_observe(sy, &y, 1), x, w, NULL, NULL, 0 };
+    for (int k = 0; k < 2; k++) {
+        x[k] = (uint8_t)ql_quantize(pair_input_f32[k], L.x_q, QL_QUINT8);
+        w[k] = (int8_t)ql_quantize(pair_weight_f32[k], L.w_q, QL_QINT8);
+    }
+    return L;
+}
 static const char *torch2_made(const char *engine);
 static int corpus_skipped(const char *engine, const char *isa,
                           const char *expected)
@@ -1350,7 +1369,7 @@ START_TEST(test_requantize_one)
     const ql_layer *L = ql_forum_layer();
     float m = ql_multiplier_qnnpack(L->x_q.scale, L->w_q.scale,
                                     L->y_q.scale);
-    int32_t zy = L->y_q.zero_point, zys[3] = { requant_order.zy, 0, 100 };
+    int32_t zy = L->y_q.zero_point, zys[3] = { requant_order.zy, 0, 255 };
     ck_assert_int_eq(ql_requantize((int32_t)ql_acc_exact(L, 0, 0), m, zy), 59);
     ck_assert_int_eq(ql_requantize((int32_t)ql_acc_exact(L, 0, 1), m, zy), 253);
     int bad = 0, first_a = 0, first_z = 0;
@@ -1447,6 +1466,29 @@ START_TEST(test_question_multiplier_in_double)
     ck_assert_msg(found > 0, "no scales where the two multipliers differ");
     ck_assert_msg(bad == 0, "%d of %d layers got the float32 multiplier",
                   bad, found);
+}
+END_TEST
+
+START_TEST(test_pair_example)
+{
+    const ql_engine *avx2 = ql_find_engine("fbgemm-avx2");
+    const ql_engine *exact = ql_find_engine("exact");
+    for (int rr = 0; rr < 2; rr++) {
+        uint8_t x[2], ya, ye;
+        int8_t w[2];
+        double d;
+        ql_layer L = pair_example_layer(rr, x, w);
+        int32_t raw = x[0] * w[0] + x[1] * w[1];
+        avx2->run(&L, &ya);
+        exact->run(&L, &ye);
+        ql_forum_answer3(&L, &d);
+        ck_assert_msg((ql_sat16(raw) != raw) == !rr,
+                      "reduce_range=%d: raw pair %d", rr, (int)raw);
+        ck_assert_msg((ya != ye) == !rr,
+                      "reduce_range=%d: fbgemm-avx2 %d, exact %d",
+                      rr, ya, ye);
+        ck_assert_msg(d == ye, "answer 3 %g, exact %d", d, ye);
+    }
 }
 END_TEST
 
@@ -1602,6 +1644,9 @@ static Suite *qlinear_suite(void)
     tcase_add_loop_test(tc, test_probes_reproduce_engines, 0,
                         sizeof probe_corpus / sizeof probe_corpus[0]);
     tcase_set_timeout(tc, 120);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("the pair example");
+    tcase_add_test(tc, test_pair_example);
     suite_add_tcase(s, tc);
     return s;
 }
