@@ -1984,17 +1984,19 @@ static inline void ex07_triple(uint32_t *s, float *sx, float *sw,
 static void exercise7_answer(void)
 {
     uint32_t s = EX07_SEED;
-    int differ = 0, differ_double = 0;
+    int differ = 0, differ_double = 0, differ_qnnpack = 0;
     for (int t = 0; t < EX07_TRIALS; t++) {
         float sx, sw, sy;
         ex07_triple(&s, &sx, &sw, &sy);
-        float mq = ql_multiplier_qnnpack(sx, sw, sy);
-        differ += mq != ql_multiplier_fbgemm(sx, sw, sy);
-        differ_double += mq != (float)((double)sx * sw / sy);
+        float mo = ql_multiplier_onednn(sx, sw, sy);
+        differ += mo != ql_multiplier_fbgemm(sx, sw, sy);
+        differ_double += mo != (float)((double)sx * sw / sy);
+        differ_qnnpack += mo != ql_multiplier_qnnpack(sx, sw, sy);
     }
     def("ExSevenTrials", "%d", (int)EX07_TRIALS);
     def("ExSevenDiffer", "%d", differ);
     def("ExSevenDoubleDiffer", "%d", differ_double);
+    def("ExSevenQnnpackDiffer", "%d", differ_qnnpack);
 }
 
 int main(int argc, char **argv)
