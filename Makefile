@@ -55,7 +55,8 @@ CORPUS := $(shell find $(DATA) -name "*.txt" 2>/dev/null)
 
 .PHONY: all help deps tangle demo check check-suite check-tangled \
         check-bad-inputs check-cli check-compare check-torch check-sanitize check-valgrind check-matrix fuzz \
-        check-roots check-docs golden crosscheck check-html clean
+        check-roots check-docs golden crosscheck check-html clean \
+        golden-arm64 crosscheck-arm64
 FIGURES := $(FIGS:%=figures/%.pdf) $(FIGS:%=figures/%.svg)
 all: build/qlinear build/check-qlinear $(FIGURES) docs/qlinear.pdf \
      docs/qlinear.html
@@ -82,6 +83,8 @@ help:
 	@echo "make demo        run 'build/qlinear forum'"
 	@echo "make golden      regenerate tests/data with real PyTorch, XNNPACK, gemmlowp and ONNX Runtime (installs them)"
 	@echo "make crosscheck  fresh corpora from real PyTorch, XNNPACK, gemmlowp, ONNX Runtime (new seed, or SEED=n), then all tests"
+	@echo "make golden-arm64  the ARM64 builds of the libraries on the same layers, under qemu-user"
+	@echo "make crosscheck-arm64  fresh layer files (new seed, or SEED=n) through the ARM64 builds, then their tests"
 	@echo "make drivers     build the programs that run layer files through real libraries"
 	@echo "make check-html  open the HTML in headless chromium and check images, links, MathML"
 	@echo "make check-sanitize  all tests under ASan+UBSan, with gcc and with clang"
@@ -607,6 +610,14 @@ golden: build/qlinear
 	build/qlinear cpu > $(DATA)/onednn/cpu.txt
 	$(MAKE) --no-print-directory drivers
 	tests/drivers/golden.sh $(DATA) build/drivers
+
+# The same layer files through the ARM64 builds of the libraries, run
+# under qemu-user (tests/drivers/golden-arm64.sh; nothing is installed
+# for arm64).  The tools are x86 packages.
+ARM64_DEBS := qemu-user gcc-aarch64-linux-gnu g++-aarch64-linux-gnu
+golden-arm64: build/qlinear
+	$(MAKE) --no-print-directory deps EXTRA_DEBS="$(ARM64_DEBS)"
+	tests/drivers/golden-arm64.sh $(DATA)
 
 # Small programs that run a layer file through a real library
 # (tests/drivers/), for `make golden` and `make crosscheck`.

@@ -221,6 +221,37 @@ static void run_onnxruntime_avx2(const ql_layer *L, uint8_t *y)
     onnxruntime_requantize(L, y, ql_acc_pairs16);
 }
 
+static int64_t floor_div_pow2(int64_t v, int s)
+{
+    int64_t d = INT64_C(1) << s;
+    return v >= 0 ? v / d : -((-v + d - 1) / d);
+}
+
+static uint8_t xnnpack_rndnu(int32_t acc, float scale, int32_t zy)
+{
+    uint32_t bits;
+    memcpy(&bits, &scale, sizeof bits);
+    int32_t q = (int32_t)(((bits & 0x7FFFFFu) | 0x800000u) << 7);
+    int s = 126 - (int)(bits >> 23);
+    int post = s > 1 ? s : 1;
+    int32_t a = ql_wrap_i32((int64_t)acc * (INT64_C(1) << (post - s)));
+    int32_t h = (int32_t)floor_div_pow2((int64_t)a * q, 31);  /* SQDMULH */
+    int32_t r = (int32_t)floor_div_pow2((int64_t)h + (INT64_C(1) << (post - 1)),
+                                        post);                 /* SRSHL */
+    r = ql_sat16(ql_sat16(r) + zy);                   /* SQXTN, SQADD */
+    return (uint8_t)(r < 0 ? 0 : r > 255 ? 255 : r);  /* SQXTUN */
+}
+
+static void run_xnnpack_arm64(const ql_layer *L, uint8_t *y)
+{
+    float mult = ql_multiplier_fbgemm(L->x_q.scale, L->w_q.scale,
+                                      L->y_q.scale);
+    for (size_t i = 0; i < L->m; i++)
+        for (size_t j = 0; j < L->n; j++)
+            y[i * L->n + j] = xnnpack_rndnu(acc_int32(L, i, j), mult,
+                                            L->y_q.zero_point);
+}
+
 static void probe_qnnpack(const ql_layer *L, size_t i, size_t j,
                           ql_probe *p)
 {
@@ -375,6 +406,9 @@ static const ql_engine engine_table[] = {
       "clamp in float", run_onnxruntime, onnxruntime_refuses },
     { "onnxruntime-avx2", "ONNX Runtime 1.30 on AVX2: u8*s8 pairs saturate "
       "to int16", run_onnxruntime_avx2, onnxruntime_refuses },
+    { "xnnpack-arm64", "XNNPACK qu8 FC (ae108ef) on ARM64: integer rndnu "
+      "requantization, SQDMULH then SRSHL", run_xnnpack_arm64,
+      xnnpack_refuses },
 };
 
 const ql_engine *ql_engines(size_t *count)

@@ -720,6 +720,26 @@ static const struct {
       "onnxruntime/fbgemm-observed-avx2-expected.txt", 200, "avx2" },
     { "onnxruntime-avx2", "qnnpack/perchannel-layers.txt",
       "onnxruntime/qnnpack-perchannel-avx2-expected.txt", 100, "avx2" },
+    { "xnnpack-arm64", "fbgemm/mixed-layers.txt",
+      "xnnpack/fbgemm-mixed-arm64-expected.txt", 500, "arm64" },
+    { "xnnpack-arm64", "fbgemm/observed-layers.txt",
+      "xnnpack/fbgemm-observed-arm64-expected.txt", 200, "arm64" },
+    { "xnnpack-arm64", "xnnpack/observed-layers.txt",
+      "xnnpack/observed-arm64-expected.txt", 200, "arm64" },
+    { "xnnpack-arm64", "xnnpack/ties-layers.txt",
+      "xnnpack/ties-arm64-expected.txt", 300, "arm64" },
+    { "xnnpack-arm64", "xnnpack/extremes-layers.txt",
+      "xnnpack/extremes-arm64-expected.txt", 140, "arm64" },
+    { "gemmlowp", "fbgemm/mixed-layers.txt",
+      "gemmlowp/fbgemm-mixed-arm64-expected.txt", 500, "arm64" },
+    { "gemmlowp", "fbgemm/observed-layers.txt",
+      "gemmlowp/fbgemm-observed-arm64-expected.txt", 200, "arm64" },
+    { "gemmlowp", "gemmlowp/observed-layers.txt",
+      "gemmlowp/observed-arm64-expected.txt", 200, "arm64" },
+    { "gemmlowp", "gemmlowp/ties-layers.txt",
+      "gemmlowp/ties-arm64-expected.txt", 300, "arm64" },
+    { "gemmlowp", "gemmlowp/extremes-layers.txt",
+      "gemmlowp/extremes-arm64-expected.txt", 140, "arm64" },
 };
 
 START_TEST(test_engine_matches_ground_truth)
@@ -1125,6 +1145,37 @@ START_TEST(test_gemmlowp_engine_tie)
 }
 END_TEST
 
+START_TEST(test_xnnpack_arm64_rounds_half_up)
+{
+    uint8_t x[2] = { 0, 2 }, y[2];
+    int8_t w[1] = { 10 };
+    ql_layer L = { 2, 1, 1, { 1.0f, 1 }, { 1.0f, 0 }, { 4.0f, 10 },
+                   x, w, NULL, NULL };
+    ql_find_engine("xnnpack-arm64")->run(&L, y);
+    ck_assert_int_eq(y[0], 8);
+    ck_assert_int_eq(y[1], 13);
+    ql_find_engine("xnnpack")->run(&L, y);
+    ck_assert_int_eq(y[0], 8);
+    ck_assert_int_eq(y[1], 12);
+}
+END_TEST
+
+START_TEST(test_xnnpack_arm64_shift_wraps)
+{
+    static uint8_t x[1024];
+    static int8_t w[1024];
+    ql_layer L = { 1, 1024, 1, { 1.0f, 0 }, { 1.0f, 0 },
+                   { 1.0f / 128, 100 }, x, w, NULL, NULL };
+    uint8_t y;
+    memset(x, 255, sizeof x);
+    memset(w, 127, sizeof w);
+    ql_find_engine("xnnpack-arm64")->run(&L, &y);
+    ck_assert_int_eq(y, 0);
+    ql_find_engine("xnnpack")->run(&L, &y);
+    ck_assert_int_eq(y, 255);
+}
+END_TEST
+
 START_TEST(test_read_per_channel)
 {
     ql_layer L;
@@ -1394,6 +1445,10 @@ static Suite *qlinear_suite(void)
     tcase_add_test(tc, test_gemmlowp_roundings);
     tcase_add_test(tc, test_tflite_multiplier);
     tcase_add_test(tc, test_gemmlowp_engine_tie);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("xnnpack-arm64");
+    tcase_add_test(tc, test_xnnpack_arm64_rounds_half_up);
+    tcase_add_test(tc, test_xnnpack_arm64_shift_wraps);
     suite_add_tcase(s, tc);
     tc = tcase_create("per-channel weights");
     tcase_add_test(tc, test_read_per_channel);

@@ -1,0 +1,70 @@
+#!/bin/bash
+# Ground truth from the ARM64 builds of the real libraries (issue 23),
+# run on this x86 machine under qemu-user, beside the x86 answers:
+# DATA_DIR/ENGINE/*-arm64-expected.txt for the layer files already in
+# DATA_DIR (tests/engines.py and the FBGEMM files made them).
+#
+# Usage: tests/drivers/golden-arm64.sh DATA_DIR [ENGINE...]
+#   DATA_DIR  tests/data, or build/crosscheck-arm64
+#   ENGINE    xnnpack gemmlowp (default: all of them)
+#
+# Nothing is installed for arm64: the packages are fetched with
+# `apt-get download` and unpacked with `dpkg-deb -x` into ROOT
+# (build/arm64/root); the drivers of tests/drivers/ are cross-compiled
+# against ROOT and run with `qemu-aarch64 -L ROOT`.  apt needs the
+# arm64 package lists (`dpkg --add-architecture arm64`), which
+# installs nothing; installing arm64 packages through apt would remove
+# the x86 PyTorch.
+set -euo pipefail
+data=$1; shift
+engines=${*:-xnnpack gemmlowp}
+arm=build/arm64 root=build/arm64/root
+debs="libc6 libgcc-s1 libstdc++6 libxnnpack0 libxnnpack-dev libpthreadpool0
+      libpthreadpool-dev libcpuinfo0 libcpuinfo-dev"
+run="qemu-aarch64 -L $root"
+
+# The root: each arm64 package (and gemmlowp's headers, which are the
+# same for every architecture) unpacked once.
+if [[ ! -e $root/.stamp ]]; then
+    if ! dpkg --print-foreign-architectures | grep -qx arm64; then
+        sudo=""; [[ $(id -u) == 0 ]] || sudo=sudo
+        $sudo dpkg --add-architecture arm64
+        $sudo apt-get update -qq
+    fi
+    rm -rf "$arm/debs" "$root"; mkdir -p "$arm/debs" "$root"
+    (cd "$arm/debs" && apt-get download -q $(printf '%s:arm64 ' $debs) \
+        libgemmlowp-dev 2>&1 | grep -v '^W: Download is performed unsandboxed' || true)
+    for f in "$arm"/debs/*.deb; do dpkg-deb -x "$f" "$root"; done
+    touch "$root/.stamp"
+fi
+for f in "$arm"/debs/*.deb; do
+    dpkg-deb -W --showformat='${Package} ${Version}\n' "$f"
+done > "$arm/versions.txt"
+
+# qlinear's reader, cross-compiled, then the drivers.
+make --no-print-directory -s B=$arm/obj CC=aarch64-linux-gnu-gcc \
+    $arm/obj/libqlinear.a
+cflags="-O2 -Wall -Wextra -Werror -ffp-contract=off -Ibuild/src -isystem $root/usr/include"
+libs="-L$root/usr/lib/aarch64-linux-gnu -Wl,-rpath-link,$root/usr/lib/aarch64-linux-gnu"
+aarch64-linux-gnu-gcc -std=c11 -Wpedantic $cflags -o $arm/xnnpack \
+    tests/drivers/xnnpack.c $arm/obj/libqlinear.a $libs \
+    -lXNNPACK -lpthreadpool -lcpuinfo -lm
+aarch64-linux-gnu-g++ -std=c++17 $cflags -o $arm/gemmlowp \
+    tests/drivers/gemmlowp.cc $arm/obj/libqlinear.a -lpthread
+
+# drive ENGINE LAYERS EXPECTED; XNNPACK's aborts are reported in the
+# file as refusals, so its complaints on standard error are dropped.
+drive() {
+    $run "$arm/$1" "$2" 2>/dev/null > "$3.tmp" && mv "$3.tmp" "$3"
+}
+for e in $engines; do
+    for c in observed ties extremes; do
+        drive "$e" "$data/$e/$c-layers.txt" "$data/$e/$c-arm64-expected.txt"
+    done
+    for c in mixed observed; do
+        drive "$e" "$data/fbgemm/$c-layers.txt" \
+            "$data/$e/fbgemm-$c-arm64-expected.txt"
+    done
+    echo "golden-arm64.sh: $e: $(cat "$data/$e"/*-arm64-expected.txt | wc -l)" \
+         "layers, $(cat "$data/$e"/*-arm64-expected.txt | grep -c '^unsupported' || true) refused"
+done
