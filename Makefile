@@ -665,5 +665,26 @@ crosscheck: build/check-qlinear build/qlinear
 	QL_ONEDNN_ISAS="$$(echo $$isas | sed 's/:[A-Z0-9_]*//g')" \
 	QL_TEST_DATA=$(CURDIR)/build/crosscheck build/check-qlinear
 
+# Fresh layer files with a new seed (or SEED=n), made with the x86
+# PyTorch and tests/engines.py as for make crosscheck, then the ARM64
+# builds' answers (tests/drivers/golden-arm64.sh) and the ground-truth
+# test on the ARM64 rows only (QL_TRUTH_ISAS=arm64).
+crosscheck-arm64: build/check-qlinear build/qlinear
+	$(MAKE) --no-print-directory deps EXTRA_DEBS="$(GOLDEN_DEBS) $(ARM64_DEBS)"
+	@seed=$${SEED:-$$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}; \
+	start=$$(date +%s); out=build/crosscheck-arm64; \
+	echo "crosscheck-arm64: seed $$seed"; \
+	rm -rf $$out; mkdir -p $$out; \
+	/usr/bin/python3 tests/golden.py --seed $$seed $$out >/dev/null && \
+	/usr/bin/python3 tests/golden-perchannel.py --seed $$seed $$out >/dev/null && \
+	for e in xnnpack gemmlowp; do \
+	  /usr/bin/python3 tests/engines.py --seed $$seed $$e $$out || exit 1; \
+	done && \
+	cp -r $(DATA)/fbgemm $$out/ && \
+	tests/drivers/golden-arm64.sh $$out && \
+	QL_TRUTH_ISAS=arm64 QL_TEST_DATA=$(CURDIR)/$$out CK_RUN_CASE='ground truth' \
+	  build/check-qlinear && \
+	echo "crosscheck-arm64: seed $$seed passed in $$(( $$(date +%s) - start )) s"
+
 clean:
 	rm -rf build

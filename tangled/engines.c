@@ -252,6 +252,37 @@ static void run_xnnpack_arm64(const ql_layer *L, uint8_t *y)
                                             L->y_q.zero_point);
 }
 
+static int32_t fcvtns(float v)          /* ARM FCVTNS: saturates */
+{
+    if (v != v)
+        return 0;
+    if (v >= 0x1p31f)
+        return INT32_MAX;
+    if (v < -0x1p31f)
+        return INT32_MIN;
+    return (int32_t)ql_round_half_even(v);
+}
+
+static uint8_t requantize_neon(float v, int32_t zy)
+{
+    int32_t r = ql_sat16(ql_sat16(fcvtns(v)) + zy);   /* SQXTN, SQADD */
+    return (uint8_t)(r < 0 ? 0 : r > 255 ? 255 : r);  /* SQXTUN */
+}
+
+static void run_qnnpack_arm64(const ql_layer *L, uint8_t *y)
+{
+    float sx = L->x_q.scale;
+    for (size_t i = 0; i < L->m; i++)
+        for (size_t j = 0; j < L->n; j++) {
+            float sw = ql_weight_q(L, j).scale;
+            float mult = ql_multiplier_qnnpack(sx, sw, L->y_q.scale);
+            int64_t b = L->bias ? ql_qnnpack_bias(L->bias[j], sx, sw) : 0;
+            int32_t acc = ql_wrap_i32(b + ql_acc_exact(L, i, j));
+            y[i * L->n + j] =
+                requantize_neon((float)acc * mult, L->y_q.zero_point);
+        }
+}
+
 static void probe_qnnpack(const ql_layer *L, size_t i, size_t j,
                           ql_probe *p)
 {
@@ -409,6 +440,8 @@ static const ql_engine engine_table[] = {
     { "xnnpack-arm64", "XNNPACK qu8 FC (ae108ef) on ARM64: integer rndnu "
       "requantization, SQDMULH then SRSHL", run_xnnpack_arm64,
       xnnpack_refuses },
+    { "qnnpack-arm64", "PyTorch 2.5.1 QNNPACK, ARM64 NEON kernel: as qnnpack, "
+      "but FCVTNS saturates", run_qnnpack_arm64, NULL },
 };
 
 const ql_engine *ql_engines(size_t *count)

@@ -31,6 +31,12 @@ static const struct { int32_t acc; float m; int32_t zy; }
 static int corpus_skipped(const char *engine, const char *isa,
                           const char *expected)
 {
+    const char *only = getenv("QL_TRUTH_ISAS");
+    if (only && !ql_cpu_has(only, *isa ? isa : "any")) {
+        fprintf(stderr, "ground truth: only %s corpora made; %s skipped\n",
+                only, expected);
+        return 1;
+    }
     const char *made = strncmp(engine, "onednn", 6) == 0
                            ? getenv("QL_ONEDNN_ISAS")
                        : strncmp(engine, "onnxruntime", 11) == 0
@@ -740,6 +746,16 @@ static const struct {
       "gemmlowp/ties-arm64-expected.txt", 300, "arm64" },
     { "gemmlowp", "gemmlowp/extremes-layers.txt",
       "gemmlowp/extremes-arm64-expected.txt", 140, "arm64" },
+    { "qnnpack-arm64", "qnnpack/observed-layers.txt",
+      "qnnpack/observed-arm64-expected.txt", 1000, "arm64" },
+    { "qnnpack-arm64", "qnnpack/ties-layers.txt",
+      "qnnpack/ties-arm64-expected.txt", 500, "arm64" },
+    { "qnnpack-arm64", "qnnpack/extremes-layers.txt",
+      "qnnpack/extremes-arm64-expected.txt", 100, "arm64" },
+    { "qnnpack-arm64", "qnnpack/ties-bias-layers.txt",
+      "qnnpack/ties-bias-arm64-expected.txt", 200, "arm64" },
+    { "qnnpack-arm64", "qnnpack/perchannel-layers.txt",
+      "qnnpack/perchannel-arm64-expected.txt", 400, "arm64" },
 };
 
 START_TEST(test_engine_matches_ground_truth)
@@ -1176,6 +1192,22 @@ START_TEST(test_xnnpack_arm64_shift_wraps)
 }
 END_TEST
 
+START_TEST(test_qnnpack_arm64_saturates)
+{
+    static uint8_t x[4096];
+    static int8_t w[4096];
+    ql_layer L = { 1, 4096, 1, { 1.0f, 0 }, { 1.0f, 0 },
+                   { 0.001f, 100 }, x, w, NULL, NULL };
+    uint8_t y;
+    memset(x, 255, sizeof x);
+    memset(w, 127, sizeof w);
+    ql_find_engine("qnnpack")->run(&L, &y);
+    ck_assert_int_eq(y, 0);
+    ql_find_engine("qnnpack-arm64")->run(&L, &y);
+    ck_assert_int_eq(y, 255);
+}
+END_TEST
+
 START_TEST(test_read_per_channel)
 {
     ql_layer L;
@@ -1449,6 +1481,9 @@ static Suite *qlinear_suite(void)
     tc = tcase_create("xnnpack-arm64");
     tcase_add_test(tc, test_xnnpack_arm64_rounds_half_up);
     tcase_add_test(tc, test_xnnpack_arm64_shift_wraps);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("qnnpack-arm64");
+    tcase_add_test(tc, test_qnnpack_arm64_saturates);
     suite_add_tcase(s, tc);
     tc = tcase_create("per-channel weights");
     tcase_add_test(tc, test_read_per_channel);

@@ -6,7 +6,13 @@
 #
 # Usage: tests/drivers/golden-arm64.sh DATA_DIR [ENGINE...]
 #   DATA_DIR  tests/data, or build/crosscheck-arm64
-#   ENGINE    xnnpack gemmlowp (default: all of them)
+#   ENGINE    xnnpack gemmlowp qnnpack (default: all of them)
+#
+# XNNPACK and gemmlowp: Debian's arm64 packages, drivers cross-compiled
+# from tests/drivers/.  QNNPACK: Debian's arm64 build of PyTorch has
+# none, so PyTorch's own CPU wheel for aarch64 from PyPI (TORCH below,
+# fetched with `pip download`, unzipped) runs under Debian's arm64
+# Python 3.11, through tests/drivers/torch-arm64.py.
 #
 # Nothing is installed for arm64: the packages are fetched with
 # `apt-get download` and unpacked with `dpkg-deb -x` into ROOT
@@ -17,10 +23,18 @@
 # the x86 PyTorch.
 set -euo pipefail
 data=$1; shift
-engines=${*:-xnnpack gemmlowp}
+engines=${*:-xnnpack gemmlowp qnnpack}
 arm=build/arm64 root=build/arm64/root
 debs="libc6 libgcc-s1 libstdc++6 libxnnpack0 libxnnpack-dev libpthreadpool0
-      libpthreadpool-dev libcpuinfo0 libcpuinfo-dev"
+      libpthreadpool-dev libcpuinfo0 libcpuinfo-dev libgomp1
+      python3.11-minimal libpython3.11-minimal libpython3.11-stdlib
+      libexpat1 zlib1g libffi8 libssl3 libbz2-1.0 liblzma5 libsqlite3-0
+      libuuid1 libcrypt1 libncursesw6 libtinfo6 libreadline8"
+# The last CPU-only aarch64 wheel of PyTorch on PyPI (later ones need
+# CUDA's libraries to import), and the pure-Python packages it imports.
+TORCH=torch==2.5.1
+pydeps="typing_extensions sympy==1.13.1 mpmath networkx filelock fsspec
+        jinja2 markupsafe"
 run="qemu-aarch64 -L $root"
 
 # The root: each arm64 package (and gemmlowp's headers, which are the
@@ -37,9 +51,17 @@ if [[ ! -e $root/.stamp ]]; then
     for f in "$arm"/debs/*.deb; do dpkg-deb -x "$f" "$root"; done
     touch "$root/.stamp"
 fi
+if [[ " $engines " == *" qnnpack "* && ! -e $arm/site/.stamp ]]; then
+    rm -rf "$arm/pypi" "$arm/site"; mkdir -p "$arm/pypi" "$arm/site"
+    pip download -q --no-deps --only-binary=:all: --python-version 3.11 \
+        --platform manylinux2014_aarch64 -d "$arm/pypi" $TORCH $pydeps
+    for w in "$arm"/pypi/*.whl; do unzip -q -o "$w" -d "$arm/site"; done
+    touch "$arm/site/.stamp"
+fi
 for f in "$arm"/debs/*.deb; do
     dpkg-deb -W --showformat='${Package} ${Version}\n' "$f"
 done > "$arm/versions.txt"
+ls "$arm/pypi" 2>/dev/null >> "$arm/versions.txt" || true
 
 # qlinear's reader, cross-compiled, then the drivers.
 make --no-print-directory -s B=$arm/obj CC=aarch64-linux-gnu-gcc \
@@ -57,7 +79,24 @@ aarch64-linux-gnu-g++ -std=c++17 $cflags -o $arm/gemmlowp \
 drive() {
     $run "$arm/$1" "$2" 2>/dev/null > "$3.tmp" && mv "$3.tmp" "$3"
 }
+# torch ENGINE NAME...: the layer files ENGINE/NAME-layers.txt through
+# PyTorch on ARM, in one process (importing torch takes a minute).
+torch() {
+    local e=$1 args=() c; shift
+    for c in "$@"; do
+        args+=("$data/$e/$c-layers.txt" "$data/$e/$c-arm64-expected.txt")
+    done
+    $run -E PYTHONPATH="$PWD/$arm/site" -E PYTHONHOME="$PWD/$root/usr" \
+        "$root/usr/bin/python3.11" tests/drivers/torch-arm64.py "$e" \
+        "${args[@]}" 2> >(grep -v -e 'Failed to initialize NumPy' \
+                                 -e '_conversion_method_template' >&2)
+}
 for e in $engines; do
+    if [[ $e == qnnpack ]]; then
+        torch qnnpack observed ties extremes ties-bias perchannel
+        echo "golden-arm64.sh: $e: $(cat "$data/$e"/*-arm64-expected.txt | wc -l) layers"
+        continue
+    fi
     for c in observed ties extremes; do
         drive "$e" "$data/$e/$c-layers.txt" "$data/$e/$c-arm64-expected.txt"
     done
