@@ -283,6 +283,21 @@ static void run_qnnpack_arm64(const ql_layer *L, uint8_t *y)
         }
 }
 
+static void run_onednn_arm64(const ql_layer *L, uint8_t *y)
+{
+    float sx = 1.0f / (1.0f / L->x_q.scale), inv_sy = 1.0f / L->y_q.scale;
+    for (size_t i = 0; i < L->m; i++)
+        for (size_t j = 0; j < L->n; j++) {
+            float sw = 1.0f / (1.0f / ql_weight_q(L, j).scale);
+            float d = (float)acc_int32(L, i, j) * (sx * sw);
+            if (L->bias)
+                d = d + L->bias[j];
+            d = d * inv_sy + (float)L->y_q.zero_point;
+            d = d < 0.0f ? 0.0f : d > 255.0f ? 255.0f : d;
+            y[i * L->n + j] = (uint8_t)ql_round_half_even(d);
+        }
+}
+
 static void probe_qnnpack(const ql_layer *L, size_t i, size_t j,
                           ql_probe *p)
 {
@@ -442,6 +457,8 @@ static const ql_engine engine_table[] = {
       xnnpack_refuses },
     { "qnnpack-arm64", "PyTorch 2.5.1 QNNPACK, ARM64 NEON kernel: as qnnpack, "
       "but FCVTNS saturates", run_qnnpack_arm64, NULL },
+    { "onednn-arm64", "PyTorch 2.5.1 oneDNN 3 on ARM64: (a*(Sx*Sw) + b)/Sy "
+      "in float, exact int32", run_onednn_arm64, onednn_refuses },
 };
 
 const ql_engine *ql_engines(size_t *count)

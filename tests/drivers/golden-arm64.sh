@@ -6,13 +6,13 @@
 #
 # Usage: tests/drivers/golden-arm64.sh DATA_DIR [ENGINE...]
 #   DATA_DIR  tests/data, or build/crosscheck-arm64
-#   ENGINE    xnnpack gemmlowp qnnpack (default: all of them)
+#   ENGINE    xnnpack gemmlowp qnnpack onednn (default: all of them)
 #
 # XNNPACK and gemmlowp: Debian's arm64 packages, drivers cross-compiled
-# from tests/drivers/.  QNNPACK: Debian's arm64 build of PyTorch has
-# none, so PyTorch's own CPU wheel for aarch64 from PyPI (TORCH below,
-# fetched with `pip download`, unzipped) runs under Debian's arm64
-# Python 3.11, through tests/drivers/torch-arm64.py.
+# from tests/drivers/.  QNNPACK and oneDNN: Debian's arm64 build of
+# PyTorch has no QNNPACK, so PyTorch's own CPU wheel for aarch64 from
+# PyPI (TORCH below, fetched with `pip download`, unzipped) runs under
+# Debian's arm64 Python 3.11, through tests/drivers/torch-arm64.py.
 #
 # Nothing is installed for arm64: the packages are fetched with
 # `apt-get download` and unpacked with `dpkg-deb -x` into ROOT
@@ -22,8 +22,9 @@
 # installs nothing; installing arm64 packages through apt would remove
 # the x86 PyTorch.
 set -euo pipefail
+shopt -s extglob
 data=$1; shift
-engines=${*:-xnnpack gemmlowp qnnpack}
+engines=${*:-xnnpack gemmlowp qnnpack onednn}
 arm=build/arm64 root=build/arm64/root
 debs="libc6 libgcc-s1 libstdc++6 libxnnpack0 libxnnpack-dev libpthreadpool0
       libpthreadpool-dev libcpuinfo0 libcpuinfo-dev libgomp1
@@ -51,7 +52,7 @@ if [[ ! -e $root/.stamp ]]; then
     for f in "$arm"/debs/*.deb; do dpkg-deb -x "$f" "$root"; done
     touch "$root/.stamp"
 fi
-if [[ " $engines " == *" qnnpack "* && ! -e $arm/site/.stamp ]]; then
+if [[ " $engines " == *" "@(qnnpack|onednn)" "* && ! -e $arm/site/.stamp ]]; then
     rm -rf "$arm/pypi" "$arm/site"; mkdir -p "$arm/pypi" "$arm/site"
     pip download -q --no-deps --only-binary=:all: --python-version 3.11 \
         --platform manylinux2014_aarch64 -d "$arm/pypi" $TORCH $pydeps
@@ -92,8 +93,12 @@ torch() {
                                  -e '_conversion_method_template' >&2)
 }
 for e in $engines; do
-    if [[ $e == qnnpack ]]; then
-        torch qnnpack observed ties extremes ties-bias perchannel
+    if [[ $e == qnnpack || $e == onednn ]]; then
+        if [[ $e == qnnpack ]]; then
+            torch qnnpack observed ties extremes ties-bias perchannel
+        else
+            torch onednn observed ties blocks perchannel
+        fi
         echo "golden-arm64.sh: $e: $(cat "$data/$e"/*-arm64-expected.txt | wc -l) layers"
         continue
     fi
