@@ -16,7 +16,7 @@ DEBS := make gcc binutils noweb pandoc check pkg-config gnuplot-nox poppler-util
 GOLDEN_DEBS := python3-torch python3-numpy
 # ... and the real libraries that the engines of issue 11 are checked
 # against (`make golden`, `make crosscheck`; not needed by `make check`).
-ENGINE_DEBS := libxnnpack-dev libgemmlowp-dev g++ qemu-user \
+ENGINE_DEBS := libxnnpack-dev libpthreadpool-dev libgemmlowp-dev g++ qemu-user \
                $(if $(shell command -v node),,nodejs npm)
 # ... and for the checks beyond `make check`:
 HARD_DEBS := clang libclang-rt-14-dev valgrind
@@ -113,8 +113,9 @@ deps:
 	if [ -n "$$missing" ]; then \
 	  echo "Installing Debian packages:$$missing"; \
 	  sudo=""; [ "$$(id -u)" = 0 ] || sudo=sudo; \
-	  $$sudo apt-get update -qq; \
+	  $$sudo apt-get -o DPkg::Lock::Timeout=600 update -qq; \
 	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq \
+	    -o DPkg::Lock::Timeout=600 \
 	    --no-install-recommends $$missing >/dev/null; \
 	fi
 
@@ -176,6 +177,7 @@ $(B)/libqlinear.so.$(VERSION): $(LIB:%.c=$(B)/pic/%.o)
 # The manual page is the book's command reference (section "Command
 # reference"), between its two marks, with the headings in capitals.
 build/qlinear.1: $(NW) | deps
+	mkdir -p build
 	sed -n '/^% man page: begin/,/^% man page: end/p' $(NW) \
 	  | pandoc -f latex -t man -s --shift-heading-level-by=-2 \
 	    -M title=QLINEAR -M section=1 -M header="qlinear manual" \
@@ -267,6 +269,7 @@ build/gen/interface.tex: $(SRC)/qlinear.h
 	mkdir -p build/gen
 	{ echo '\begin{verbatim}'; cat $<; echo '\end{verbatim}'; } > $@
 build/qlinear.tex: $(NW) | deps
+	mkdir -p build
 	noweave -delay -index $(NW) > $@
 # A reproducible PDF: dates come from the release, not the clock.
 # (the release date of QL_VERSION)
@@ -289,16 +292,18 @@ docs/qlinear.pdf: build/qlinear.tex $(GEN) $(FIGS:%=figures/%.pdf)
 	done
 	cp build/qlinear.pdf $@
 build/qlinear.pandoc.tex: $(NW) docs/nw2pandoc.awk | deps
+	mkdir -p build
 	/usr/lib/noweb/markup $(NW) > build/qlinear.markup
 	awk -f docs/nw2pandoc.awk pass=1 build/qlinear.markup \
 	    pass=2 build/qlinear.markup > $@
-docs/qlinear.html: build/qlinear.pandoc.tex $(GEN) \
+docs/qlinear.html: build/qlinear.pandoc.tex $(GEN) docs/html-alt.pl \
                    docs/qlinear.css $(FIGS:%=figures/%.svg)
 	cd build && pandoc -f latex -t html5 -s --mathml --toc --number-sections \
 	  --default-image-extension=svg \
 	  --css qlinear.css --metadata lang=en \
 	  --metadata pagetitle=qlinear -o ../$@ qlinear.pandoc.tex \
 	  2> pandoc.log || { cat pandoc.log; exit 1; }
+	perl -0777 -pi docs/html-alt.pl $@
 	cat build/pandoc.log
 
 build/forum.txt: build/qlinear
@@ -435,9 +440,9 @@ build/ex/start/%: $(SRC)/exercises/%.c $(SRC)/check-exercise.c $(LIBOBJ)
 build/ex/solution/%: $(SRC)/solutions/%.c $(SRC)/check-exercise.c $(LIBOBJ)
 	@$(EX_LINK)
 .PHONY: exercises exercise check-exercises
-exercises: $(SRC)/.stamp $(LIBOBJ)
+exercises: $(SRC)/.stamp $(LIBOBJ) build/qlinear
 	@tests/exercises.sh status $(EXERCISES:.c=)
-exercise: $(SRC)/.stamp $(LIBOBJ)
+exercise: $(SRC)/.stamp $(LIBOBJ) build/qlinear
 	@tests/exercises.sh run "$(N)" $(EXERCISES:.c=)
 # Each starting file must fail its test and each solution pass it.
 check: check-exercises
@@ -594,6 +599,8 @@ check-docs: docs/qlinear.pdf docs/qlinear.html docs/exercises.pdf \
 	  "the handout shows a test or a solution (above)"; exit 1; }
 	@! pdffonts docs/exercises.pdf | awk 'NR > 2 && $$(NF-4) != "yes"' | grep .
 	@perl tests/readme-sections.pl build/qlinear.toc README.md
+	@perl tests/part1-stats.pl $(NW) 0.20 8
+	@perl tests/html-attrs.pl docs/qlinear.html
 	@echo "check-docs: PDF without undefined references or overfull lines," \
 	  "all fonts embedded; HTML with MathML and no raw TeX math;" \
 	  "$(words $(FIGS)) figures in PDF and SVG; a handout of" \

@@ -711,6 +711,8 @@ static void corpus_numbers(const char *out_dir)
     def("CorpObservedNoBias", "%zu", st[2][0].layers);
     def("AnsTiesAThree", "%zu", st[2][1].bad_layers);
     def("AnsObservedAThree", "%zu", st[2][0].bad_layers);
+    def("AnsExtremesAThree", "%zu", st[2][2].bad_layers);
+    def("CorpExtremesNoBias", "%zu", st[2][2].layers);
     def("AnsTiesExact", "%zu", st[6][1].bad_layers);
     def("AnsTiesMaxDiff", "%d", scan("qnnpack/ties", run_answer3).most);
     f = open_out(out_dir, "fig-disagree.dat");
@@ -874,6 +876,7 @@ typedef struct {
     size_t layers, bias, saturates, ties, overflows, max_k;
     int max_x, max_diff;
     size_t isa_layers, isa_one, isa_more, q_layers, q_outputs;
+    size_t avx_exact, vnni_exact;   /* layers where a kernel != exact */
 } fb_corpus;
 static const char *const fb_name[3] = { "mixed", "observed",
                                         "observed-reduce-range" };
@@ -931,8 +934,11 @@ static void fbgemm_table(const char *out_dir)
         while (corpus_next(&cv) && corpus_next(&ca)) {
             const uint8_t *v = cv.want, *a = ca.want;
             uint8_t *q = run_new(ql_find_engine("qnnpack")->run, &cv.L);
-            int sat = 0, qd = 0;
+            uint8_t *e = run_new(ql_find_engine("exact")->run, &cv.L);
+            int sat = 0, qd = 0, ae = 0, ve = 0;
             for (size_t o = 0; o < cv.L.m * cv.L.n; o++) {
+                ae |= a[o] != e[o];
+                ve |= v[o] != e[o];
                 int d = abs(a[o] - v[o]);
                 sat |= d != 0;
                 c->isa_one += d == 1;
@@ -943,7 +949,10 @@ static void fbgemm_table(const char *out_dir)
             }
             c->isa_layers += sat;
             c->q_layers += qd;
+            c->avx_exact += ae;
+            c->vnni_exact += ve;
             free(q);
+            free(e);
             fb_look(&cv.L, c);
         }
         corpus_close(&cv);
@@ -970,6 +979,8 @@ static void fbgemm_table(const char *out_dir)
         def(nm("%sSaturates", prefix[i]), "%zu", fb[i].saturates);
         def(nm("%sTies", prefix[i]), "%zu", fb[i].ties);
         def(nm("%sOverflows", prefix[i]), "%zu", fb[i].overflows);
+        def(nm("%sAvxExact", prefix[i]), "%zu", fb[i].avx_exact);
+        def(nm("%sVnniExact", prefix[i]), "%zu", fb[i].vnni_exact);
     }
 }
 
@@ -1123,10 +1134,11 @@ static void pipeline_data(const char *dir)
     fprintf(f, "3.6 2.2 \"quantize\"\n7.2 2.2 \"int8 GEMM\"\n"
             "10.6 2.2 \"\u00d7 M\"\n10.6 0.7 \"round\"\n7.2 0.7 \"+ Z_y\"\n"
             "3.6 0.7 \"clamp\"\n");
-    fprintf(f, "3.6 1.8 \"S_x, Z_x = %d\"\n7.2 1.8 \"Z_w = %d, int32\"\n"
+    fprintf(f, "3.6 1.8 \"S_x = %.4g, Z_x = %d\"\n7.2 1.8 \"Z_w = %d, int32\"\n"
             "10.6 1.8 \"M = %.9g\"\n10.6 0.3 \"half to even\"\n"
             "7.2 0.3 \"Z_y = %d\"\n3.6 0.3 \"to [0, 255]\"\n",
-            (int)L->x_q.zero_point, (int)L->w_q.zero_point, (double)mq,
+            (double)L->x_q.scale, (int)L->x_q.zero_point,
+            (int)L->w_q.zero_point, (double)mq,
             (int)L->y_q.zero_point);
     fclose(f);
     f = open_out(dir, "fig-pipeline-arrows.dat");
@@ -1225,11 +1237,9 @@ static void tie_data(const char *dir)
         fprintf(f, "%d\n", i);
     fclose(f);
     f = open_out(dir, "fig-tie-marks.dat");
-    fprintf(f, "%.6f 1 \"float32 fl(fl(a)M) = %.9g -> code %.0f\"\n",
-            (tie_float - tie) / ulp, tie_float,
+    fprintf(f, "%.6f 1 \"float32: code %.0f\"\n", (tie_float - tie) / ulp,
             (double)ql_round_half_even((float)tie_float) + tie_zy);
-    fprintf(f, "%.6f 2 \"double a S_x S_w / S_y = %.10f -> code %.0f\"\n",
-            (tie_double - tie) / ulp, tie_double,
+    fprintf(f, "%.6f 2 \"double: code %.0f\"\n", (tie_double - tie) / ulp,
             nearbyint(tie_double) + tie_zy);
     fclose(f);
     def("TieAcc", "%.0f", tie_acc);

@@ -201,230 +201,6 @@ static corpus_stats compare_corpus(const char *layers,
     return st;
 }
 
-START_TEST(test_round_half_even)
-{
-    int bad = 0, first = 0;
-    for (int i = 0; i < ROUND_CASES; i++)
-        if (ql_round_half_even(round_cases[i].v) != round_cases[i].want)
-            if (bad++ == 0)
-                first = i;
-    ck_assert_msg(bad == 0, "%d of %d cases wrong; the first: "
-                  "rne(%.9g) = %.9g, want %.9g", bad, (int)ROUND_CASES,
-                  (double)round_cases[first].v,
-                  (double)ql_round_half_even(round_cases[first].v),
-                  (double)round_cases[first].want);
-}
-END_TEST
-
-START_TEST(test_round_matches_nearbyintf)
-{
-    uint32_t s = 12345u, first = 0;
-    long bad = 0;
-    for (int i = 0; i < 1000000; i++) {
-        float v;
-        s = s * 1664525u + 1013904223u;
-        memcpy(&v, &s, sizeof v);
-        if (!isnan(v) && ql_round_half_even(v) != nearbyintf(v))
-            if (bad++ == 0)
-                first = s;
-    }
-    ck_assert_msg(bad == 0, "%ld values differ, the first bits %08x",
-                  bad, (unsigned)first);
-}
-END_TEST
-
-START_TEST(test_observe_forum)
-{
-    ql_scheme u8 = { QL_QUINT8, 0, 0 }, s8 = { QL_QINT8, 0, 0 };
-    ql_qparams px = ql_observe(u8, forum_input_f32, 2);
-    ql_qparams pw = ql_observe(s8, forum_weight_f32, 4);
-    ck_assert(px.scale == (float)0.010773413814604282);
-    ck_assert_int_eq(px.zero_point, 202);
-    ck_assert(pw.scale == (float)0.003769818227738142);
-    ck_assert_int_eq(pw.zero_point, 26);
-}
-END_TEST
-
-START_TEST(test_observe_forum_output)
-{
-    ql_scheme u8 = { QL_QUINT8, 0, 0 };
-    float y[2];
-    forum_float_output(y);
-    ql_qparams py = ql_observe(u8, y, 2);
-    ck_assert(py.scale == (float)0.003812584327533841);
-    ck_assert_int_eq(py.zero_point, 0);
-}
-END_TEST
-
-START_TEST(test_observe_includes_zero)
-{
-    ql_scheme u8 = { QL_QUINT8, 0, 0 };
-    const float pos[3] = { 1.0f, 2.0f, 3.0f };
-    const float neg[2] = { -4.0f, -1.0f };
-    ql_qparams p = ql_observe(u8, pos, 3);
-    ck_assert(p.scale == 3.0f / 255.0f);
-    ck_assert_int_eq(p.zero_point, 0);
-    p = ql_observe(u8, neg, 2);
-    ck_assert(p.scale == 4.0f / 255.0f);
-    ck_assert_int_eq(p.zero_point, 255);
-    p = ql_observe(u8, neg, 0);
-    ck_assert(p.scale == 1.0f);
-    ck_assert_int_eq(p.zero_point, 0);
-}
-END_TEST
-
-START_TEST(test_dequantize_subtracts_the_zero_point)
-{
-    ql_qparams x = { 0.5f, 202 }, w = { 0.25f, -3 };
-    ck_assert(ql_dequantize(0, x) == -101.0f);
-    ck_assert(ql_dequantize(202, x) == 0.0f);
-    ck_assert(ql_dequantize(255, x) == 26.5f);
-    ck_assert(ql_dequantize(-128, w) == -31.25f);
-}
-END_TEST
-
-START_TEST(test_quantize_forum)
-{
-    ql_qparams px = { (float)0.010773413814604282, 202 };
-    ql_qparams pw = { (float)0.003769818227738142, 26 };
-    const int32_t want_w[4] = { 25, 127, -128, -112 };
-    ck_assert_int_eq(ql_quantize(forum_input_f32[0], px, QL_QUINT8), 0);
-    ck_assert_int_eq(ql_quantize(forum_input_f32[1], px, QL_QUINT8),
-                     255);
-    for (int i = 0; i < 4; i++)
-        ck_assert_int_eq(ql_quantize(forum_weight_f32[i], pw, QL_QINT8),
-                         want_w[i]);
-}
-END_TEST
-
-START_TEST(test_forum_quantizer_differences)
-{
-    ql_qparams p = { div_example_s, 0 }, z = { 1.0f, zp_example_z };
-    ck_assert_int_eq(ql_quantize(div_example_r, p, QL_QUINT8), 128);
-    ck_assert_int_eq(ql_forum_quantize(div_example_r, p), 127);
-    ck_assert_int_eq(ql_quantize(zp_example_r, z, QL_QUINT8), 1);
-    ck_assert_int_eq(ql_forum_quantize(zp_example_r, z), 2);
-    for (float t = -300.0f; t < 300.0f; t += 0.125f) {
-        float a = ql_round_half_even(t < 0 ? 0 : t > 255 ? 255 : t);
-        float b = ql_round_half_even(t);
-        b = b < 0 ? 0 : b > 255 ? 255 : b;
-        ck_assert(a == b);
-    }
-}
-END_TEST
-
-START_TEST(test_forum_quantizer_clamps)
-{
-    ql_qparams p = { 1.0f, 0 };
-    ck_assert_int_eq(ql_forum_quantize(-5.0f, p), 0);
-    ck_assert_int_eq(ql_forum_quantize(-0.5f, p), 0);
-    ck_assert_int_eq(ql_forum_quantize(0.25f, p), 0);
-    ck_assert_int_eq(ql_forum_quantize(254.75f, p), 255);
-    ck_assert_int_eq(ql_forum_quantize(300.0f, p), 255);
-}
-END_TEST
-
-START_TEST(test_acc_forum)
-{
-    const ql_layer *L = ql_forum_layer();
-    ck_assert_int_eq(ql_acc_exact(L, 0, 0), 5555);
-    ck_assert_int_eq(ql_acc_exact(L, 0, 1), 23794);
-    ck_assert_int_eq(ql_acc_four_terms(L, 0, 0), 5555);
-    ck_assert_int_eq(ql_acc_four_terms(L, 0, 1), 23794);
-}
-END_TEST
-
-START_TEST(test_four_terms_identity)
-{
-    uint8_t x[64];
-    int8_t w[64];
-    ql_layer L = { 1, 64, 1, { 1.0f, 0 }, { 1.0f, 0 }, { 1.0f, 0 },
-                   x, w, NULL, NULL };
-    int bad = 0;
-    char first[200] = "";
-    for (int t = 0; t < 200; t++) {
-        random_layer_1x64(&L, t);
-        int64_t four = ql_acc_four_terms(&L, 0, 0);
-        int64_t exact = ql_acc_exact(&L, 0, 0);
-        if (four != exact && bad++ == 0)
-            snprintf(first, sizeof first, "layer %d (Z_x = %d, Z_w = %d):"
-                     " four terms %lld, exact %lld", t,
-                     (int)L.x_q.zero_point, (int)L.w_q.zero_point,
-                     (long long)four, (long long)exact);
-    }
-    ck_assert_msg(bad == 0, "%d of 200 layers differ; the first: %s", bad,
-                  first);
-}
-END_TEST
-
-START_TEST(test_acc_question)
-{
-    ck_assert_int_eq(ql_acc_question(ql_forum_layer(), 0, 0), -2271);
-    ck_assert_int_eq(ql_acc_question(ql_forum_layer(), 0, 1), 26160);
-}
-END_TEST
-
-START_TEST(test_wrap_at_the_bound)
-{
-    ck_assert_int_eq(ql_wrap_i32(33025LL * 65025), 2147450625);
-    ck_assert_int_eq(ql_wrap_i32(33026LL * 65025), -2147451646);
-    ck_assert_int_eq(ql_wrap_i32(-33026LL * 65025), 2147451646);
-    ck_assert_int_eq(ql_wrap_i32(-2147483648LL), INT32_MIN);
-    ck_assert_int_eq(ql_wrap_i32(4294967295LL), -1);
-}
-END_TEST
-
-START_TEST(test_requantize_one)
-{
-    const ql_layer *L = ql_forum_layer();
-    float m = ql_multiplier_qnnpack(L->x_q.scale, L->w_q.scale,
-                                    L->y_q.scale);
-    int32_t zy = L->y_q.zero_point, zys[3] = { requant_order.zy, 0, 100 };
-    ck_assert_int_eq(ql_requantize((int32_t)ql_acc_exact(L, 0, 0), m, zy), 59);
-    ck_assert_int_eq(ql_requantize((int32_t)ql_acc_exact(L, 0, 1), m, zy), 253);
-    int bad = 0, first_a = 0, first_z = 0;
-    for (int z = 0; z < 3; z++)
-        for (int32_t a = -700; a <= 700; a++) {
-            double want = nearbyint(a * (double)requant_tie.m) + zys[z];
-            want = want < 0 ? 0 : want > 255 ? 255 : want;
-            if (ql_requantize(a, requant_tie.m, zys[z]) != (uint8_t)want
-                && bad++ == 0)
-                first_a = a, first_z = zys[z];
-        }
-    ck_assert_msg(bad == 0, "%d codes differ; the first at a = %d, Z_y = %d",
-                  bad, first_a, first_z);
-}
-END_TEST
-
-START_TEST(test_forum_functions)
-{
-    double y[2];
-    ql_forum_question(ql_forum_layer(), y);
-    ck_assert(y[0] == 0.0 && y[1] == 255.0);
-    ql_forum_answer3(ql_forum_layer(), y);
-    ck_assert(y[0] == 59.0 && y[1] == 253.0);
-    ql_forum_answer2(ql_forum_layer(), y);
-    ck_assert(y[0] != floor(y[0]) && y[1] != floor(y[1]));
-    ck_assert(nearbyint(y[0]) == 59.0 && nearbyint(y[1]) == 253.0);
-}
-END_TEST
-
-START_TEST(test_answer3_ties_to_even)
-{
-    uint8_t x[1] = { 20 };
-    int8_t w[1] = { 1 };
-    ql_layer L = { 1, 1, 1, { 0.5f, 0 }, { 0.25f, 0 }, { 1.0f, 0 },
-                   x, w, NULL, NULL };
-    double y[1];
-    ql_forum_answer3(&L, y);
-    ck_assert(y[0] == 2.0);
-    w[0] = -1;
-    L.y_q.zero_point = 10;
-    ql_forum_answer3(&L, y);
-    ck_assert(y[0] == 8.0);
-}
-END_TEST
-
 START_TEST(test_cvt_out_of_range)
 {
     ck_assert_int_eq(ql_cvt_f32_i32(2147483520.0f), 2147483520);
@@ -615,31 +391,6 @@ START_TEST(test_engines_on_conversion_overflow)
     ck_assert_int_eq(y[0], 0);
     ql_find_engine("exact")->run(&L, y);
     ck_assert_int_eq(y[0], 255);
-}
-END_TEST
-
-START_TEST(test_onednn_isa_from_cpu_flags)
-{
-    static const struct { const char *flags, *want; } t[] = {
-        { "fpu avx2 avx512f avx512bw avx512_vnni avx_vnni", "vnni" },
-        { "avx2 avx512f avx512bw avx512vl avx512_vnni", "vnni" },
-        { "sse4_1 avx2 avx_vnni", "avxvnni" },
-        { "sse4_1 avx avx2 fma", "avx2" },
-        { "avx2\tavx_vnni_int8", "avx2" },
-        { "avx2 avx512f avx512bw avx512dq avx512vl", NULL },
-        { "sse4_1 sse4_2 avx", NULL },
-        { "", NULL },
-    };
-    int bad = 0;
-    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
-        const ql_onednn_isa *d = ql_onednn_default(t[i].flags);
-        const char *got = d ? d->name : NULL;
-        if (got != t[i].want && (!got || !t[i].want || strcmp(got, t[i].want)))
-            bad++, fprintf(stderr, "flags '%s': got %s, want %s\n",
-                           t[i].flags, got ? got : "none",
-                           t[i].want ? t[i].want : "none");
-    }
-    ck_assert_msg(bad == 0, "%d flag lists map to the wrong oneDNN", bad);
 }
 END_TEST
 
@@ -940,6 +691,138 @@ START_TEST(test_per_channel_observers_match_pytorch)
 }
 END_TEST
 
+START_TEST(test_xnnpack_clamps_before_converting)
+{
+    static uint8_t x[1024];
+    static int8_t w[1024];
+    ql_layer L = { 1, 1024, 1, { 1.0f, 0 }, { 1.0f, 0 },
+                   { 1.0f / 128, 100 }, x, w, NULL, NULL };
+    uint8_t yq, yx;
+    memset(x, 255, sizeof x);
+    memset(w, 127, sizeof w);
+    ql_find_engine("qnnpack")->run(&L, &yq);
+    ql_find_engine("xnnpack")->run(&L, &yx);
+    ck_assert_int_eq(yq, 0);
+    ck_assert_int_eq(yx, 255);
+}
+END_TEST
+
+START_TEST(test_xnnpack_refuses)
+{
+    ql_layer L = *ql_forum_layer();
+    float bias[2] = { 0.0f, 0.0f };
+    const ql_engine *e = ql_find_engine("xnnpack");
+    ck_assert_ptr_null(e->refuses(&L));
+    L.x_q.scale = L.w_q.scale = 1.0f;
+    L.y_q.scale = 1.0f / 256;
+    ck_assert_ptr_nonnull(e->refuses(&L));
+    L.y_q.scale = 0x1p32f;
+    ck_assert_ptr_null(e->refuses(&L));
+    L.y_q.scale = 0x1.000002p32f;
+    ck_assert_ptr_nonnull(e->refuses(&L));
+    L.y_q.scale = 1.0f;
+    L.bias = bias;
+    ck_assert_ptr_nonnull(e->refuses(&L));
+}
+END_TEST
+
+START_TEST(test_gemmlowp_roundings)
+{
+    ck_assert_int_eq(ql_srdhm(5, 1 << 30), 3);
+    ck_assert_int_eq(ql_srdhm(-5, 1 << 30), -2);
+    ck_assert_int_eq(ql_srdhm(-3, 1 << 30), -1);
+    ck_assert_int_eq(ql_srdhm(INT32_MIN, INT32_MIN), INT32_MAX);
+    ck_assert_int_eq(ql_rounding_divide_by_pot(5, 1), 3);
+    ck_assert_int_eq(ql_rounding_divide_by_pot(-5, 1), -3);
+    ck_assert_int_eq(ql_rounding_divide_by_pot(-3, 1), -2);
+    ck_assert_int_eq(ql_rounding_divide_by_pot(-4, 1), -2);
+    ck_assert_int_eq(ql_rounding_divide_by_pot(-7, 2), -2);
+    ck_assert_int_eq(ql_rounding_divide_by_pot(7, 0), 7);
+}
+END_TEST
+
+START_TEST(test_tflite_multiplier)
+{
+    int32_t q;
+    int e;
+    ql_tflite_multiplier(0.5, &q, &e);
+    ck_assert(q == 1 << 30 && e == 0);
+    ql_tflite_multiplier(1.0, &q, &e);
+    ck_assert(q == 1 << 30 && e == 1);
+    ql_tflite_multiplier(3.0, &q, &e);
+    ck_assert(q == 3 << 29 && e == 2);
+    ql_tflite_multiplier(1.0 - 0x1p-40, &q, &e);
+    ck_assert(q == 1 << 30 && e == 1);
+    ql_tflite_multiplier(0x1p-40, &q, &e);
+    ck_assert(q == 0 && e == 0);
+}
+END_TEST
+
+START_TEST(test_gemmlowp_engine_tie)
+{
+    uint8_t x[1] = { 0 }, y[1];
+    int8_t w[1] = { 10 };
+    ql_layer L = { 1, 1, 1, { 1.0f, 1 }, { 1.0f, 0 }, { 4.0f, 10 },
+                   x, w, NULL, NULL };
+    ck_assert_ptr_null(ql_find_engine("gemmlowp")->refuses(&L));
+    ql_find_engine("gemmlowp")->run(&L, y);
+    ck_assert_int_eq(y[0], 7);
+    ql_find_engine("exact")->run(&L, y);
+    ck_assert_int_eq(y[0], 8);
+    L.y_q.scale = 0x1p-30f;
+    ck_assert_ptr_nonnull(ql_find_engine("gemmlowp")->refuses(&L));
+    L.y_q.scale = 0x1.000002p-30f;
+    ck_assert_ptr_null(ql_find_engine("gemmlowp")->refuses(&L));
+}
+END_TEST
+
+START_TEST(test_xnnpack_arm64_rounds_half_up)
+{
+    uint8_t x[2] = { 0, 2 }, y[2];
+    int8_t w[1] = { 10 };
+    ql_layer L = { 2, 1, 1, { 1.0f, 1 }, { 1.0f, 0 }, { 4.0f, 10 },
+                   x, w, NULL, NULL };
+    ql_find_engine("xnnpack-arm64")->run(&L, y);
+    ck_assert_int_eq(y[0], 8);
+    ck_assert_int_eq(y[1], 13);
+    ql_find_engine("xnnpack")->run(&L, y);
+    ck_assert_int_eq(y[0], 8);
+    ck_assert_int_eq(y[1], 12);
+}
+END_TEST
+
+START_TEST(test_xnnpack_arm64_shift_wraps)
+{
+    static uint8_t x[1024];
+    static int8_t w[1024];
+    ql_layer L = { 1, 1024, 1, { 1.0f, 0 }, { 1.0f, 0 },
+                   { 1.0f / 128, 100 }, x, w, NULL, NULL };
+    uint8_t y;
+    memset(x, 255, sizeof x);
+    memset(w, 127, sizeof w);
+    ql_find_engine("xnnpack-arm64")->run(&L, &y);
+    ck_assert_int_eq(y, 0);
+    ql_find_engine("xnnpack")->run(&L, &y);
+    ck_assert_int_eq(y, 255);
+}
+END_TEST
+
+START_TEST(test_qnnpack_arm64_saturates)
+{
+    static uint8_t x[4096];
+    static int8_t w[4096];
+    ql_layer L = { 1, 4096, 1, { 1.0f, 0 }, { 1.0f, 0 },
+                   { 0.001f, 100 }, x, w, NULL, NULL };
+    uint8_t y;
+    memset(x, 255, sizeof x);
+    memset(w, 127, sizeof w);
+    ql_find_engine("qnnpack")->run(&L, &y);
+    ck_assert_int_eq(y, 0);
+    ql_find_engine("qnnpack-arm64")->run(&L, &y);
+    ck_assert_int_eq(y, 255);
+}
+END_TEST
+
 static size_t kernel_mismatches(const char *layers, const ql_engine *e,
                                 size_t *runs, char *detail, size_t len)
 {
@@ -1086,135 +969,28 @@ START_TEST(test_hard_layers_saturate)
 }
 END_TEST
 
-START_TEST(test_xnnpack_clamps_before_converting)
+START_TEST(test_onednn_isa_from_cpu_flags)
 {
-    static uint8_t x[1024];
-    static int8_t w[1024];
-    ql_layer L = { 1, 1024, 1, { 1.0f, 0 }, { 1.0f, 0 },
-                   { 1.0f / 128, 100 }, x, w, NULL, NULL };
-    uint8_t yq, yx;
-    memset(x, 255, sizeof x);
-    memset(w, 127, sizeof w);
-    ql_find_engine("qnnpack")->run(&L, &yq);
-    ql_find_engine("xnnpack")->run(&L, &yx);
-    ck_assert_int_eq(yq, 0);
-    ck_assert_int_eq(yx, 255);
-}
-END_TEST
-
-START_TEST(test_xnnpack_refuses)
-{
-    ql_layer L = *ql_forum_layer();
-    float bias[2] = { 0.0f, 0.0f };
-    const ql_engine *e = ql_find_engine("xnnpack");
-    ck_assert_ptr_null(e->refuses(&L));
-    L.x_q.scale = L.w_q.scale = 1.0f;
-    L.y_q.scale = 1.0f / 256;
-    ck_assert_ptr_nonnull(e->refuses(&L));
-    L.y_q.scale = 0x1p32f;
-    ck_assert_ptr_null(e->refuses(&L));
-    L.y_q.scale = 0x1.000002p32f;
-    ck_assert_ptr_nonnull(e->refuses(&L));
-    L.y_q.scale = 1.0f;
-    L.bias = bias;
-    ck_assert_ptr_nonnull(e->refuses(&L));
-}
-END_TEST
-
-START_TEST(test_gemmlowp_roundings)
-{
-    ck_assert_int_eq(ql_srdhm(5, 1 << 30), 3);
-    ck_assert_int_eq(ql_srdhm(-5, 1 << 30), -2);
-    ck_assert_int_eq(ql_srdhm(-3, 1 << 30), -1);
-    ck_assert_int_eq(ql_srdhm(INT32_MIN, INT32_MIN), INT32_MAX);
-    ck_assert_int_eq(ql_rounding_divide_by_pot(5, 1), 3);
-    ck_assert_int_eq(ql_rounding_divide_by_pot(-5, 1), -3);
-    ck_assert_int_eq(ql_rounding_divide_by_pot(-3, 1), -2);
-    ck_assert_int_eq(ql_rounding_divide_by_pot(-4, 1), -2);
-    ck_assert_int_eq(ql_rounding_divide_by_pot(-7, 2), -2);
-    ck_assert_int_eq(ql_rounding_divide_by_pot(7, 0), 7);
-}
-END_TEST
-
-START_TEST(test_tflite_multiplier)
-{
-    int32_t q;
-    int e;
-    ql_tflite_multiplier(0.5, &q, &e);
-    ck_assert(q == 1 << 30 && e == 0);
-    ql_tflite_multiplier(1.0, &q, &e);
-    ck_assert(q == 1 << 30 && e == 1);
-    ql_tflite_multiplier(3.0, &q, &e);
-    ck_assert(q == 3 << 29 && e == 2);
-    ql_tflite_multiplier(1.0 - 0x1p-40, &q, &e);
-    ck_assert(q == 1 << 30 && e == 1);
-    ql_tflite_multiplier(0x1p-40, &q, &e);
-    ck_assert(q == 0 && e == 0);
-}
-END_TEST
-
-START_TEST(test_gemmlowp_engine_tie)
-{
-    uint8_t x[1] = { 0 }, y[1];
-    int8_t w[1] = { 10 };
-    ql_layer L = { 1, 1, 1, { 1.0f, 1 }, { 1.0f, 0 }, { 4.0f, 10 },
-                   x, w, NULL, NULL };
-    ck_assert_ptr_null(ql_find_engine("gemmlowp")->refuses(&L));
-    ql_find_engine("gemmlowp")->run(&L, y);
-    ck_assert_int_eq(y[0], 7);
-    ql_find_engine("exact")->run(&L, y);
-    ck_assert_int_eq(y[0], 8);
-    L.y_q.scale = 0x1p-30f;
-    ck_assert_ptr_nonnull(ql_find_engine("gemmlowp")->refuses(&L));
-    L.y_q.scale = 0x1.000002p-30f;
-    ck_assert_ptr_null(ql_find_engine("gemmlowp")->refuses(&L));
-}
-END_TEST
-
-START_TEST(test_xnnpack_arm64_rounds_half_up)
-{
-    uint8_t x[2] = { 0, 2 }, y[2];
-    int8_t w[1] = { 10 };
-    ql_layer L = { 2, 1, 1, { 1.0f, 1 }, { 1.0f, 0 }, { 4.0f, 10 },
-                   x, w, NULL, NULL };
-    ql_find_engine("xnnpack-arm64")->run(&L, y);
-    ck_assert_int_eq(y[0], 8);
-    ck_assert_int_eq(y[1], 13);
-    ql_find_engine("xnnpack")->run(&L, y);
-    ck_assert_int_eq(y[0], 8);
-    ck_assert_int_eq(y[1], 12);
-}
-END_TEST
-
-START_TEST(test_xnnpack_arm64_shift_wraps)
-{
-    static uint8_t x[1024];
-    static int8_t w[1024];
-    ql_layer L = { 1, 1024, 1, { 1.0f, 0 }, { 1.0f, 0 },
-                   { 1.0f / 128, 100 }, x, w, NULL, NULL };
-    uint8_t y;
-    memset(x, 255, sizeof x);
-    memset(w, 127, sizeof w);
-    ql_find_engine("xnnpack-arm64")->run(&L, &y);
-    ck_assert_int_eq(y, 0);
-    ql_find_engine("xnnpack")->run(&L, &y);
-    ck_assert_int_eq(y, 255);
-}
-END_TEST
-
-START_TEST(test_qnnpack_arm64_saturates)
-{
-    static uint8_t x[4096];
-    static int8_t w[4096];
-    ql_layer L = { 1, 4096, 1, { 1.0f, 0 }, { 1.0f, 0 },
-                   { 0.001f, 100 }, x, w, NULL, NULL };
-    uint8_t y;
-    memset(x, 255, sizeof x);
-    memset(w, 127, sizeof w);
-    ql_find_engine("qnnpack")->run(&L, &y);
-    ck_assert_int_eq(y, 0);
-    ql_find_engine("qnnpack-arm64")->run(&L, &y);
-    ck_assert_int_eq(y, 255);
+    static const struct { const char *flags, *want; } t[] = {
+        { "fpu avx2 avx512f avx512bw avx512_vnni avx_vnni", "vnni" },
+        { "avx2 avx512f avx512bw avx512vl avx512_vnni", "vnni" },
+        { "sse4_1 avx2 avx_vnni", "avxvnni" },
+        { "sse4_1 avx avx2 fma", "avx2" },
+        { "avx2\tavx_vnni_int8", "avx2" },
+        { "avx2 avx512f avx512bw avx512dq avx512vl", NULL },
+        { "sse4_1 sse4_2 avx", NULL },
+        { "", NULL },
+    };
+    int bad = 0;
+    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+        const ql_onednn_isa *d = ql_onednn_default(t[i].flags);
+        const char *got = d ? d->name : NULL;
+        if (got != t[i].want && (!got || !t[i].want || strcmp(got, t[i].want)))
+            bad++, fprintf(stderr, "flags '%s': got %s, want %s\n",
+                           t[i].flags, got ? got : "none",
+                           t[i].want ? t[i].want : "none");
+    }
+    ck_assert_msg(bad == 0, "%d flag lists map to the wrong oneDNN", bad);
 }
 END_TEST
 
@@ -1300,6 +1076,230 @@ START_TEST(test_probes_of_clamping_engines)
     ck_assert_msg(bad == 0, "%zu of %zu outputs differ", bad, checked);
     ck_assert_msg(checked >= 20, "%s: only %zu outputs lie inside the"
                   " range and away from a tie", probe_corpus[_i], checked);
+}
+END_TEST
+
+START_TEST(test_round_half_even)
+{
+    int bad = 0, first = 0;
+    for (int i = 0; i < ROUND_CASES; i++)
+        if (ql_round_half_even(round_cases[i].v) != round_cases[i].want)
+            if (bad++ == 0)
+                first = i;
+    ck_assert_msg(bad == 0, "%d of %d cases wrong; the first: "
+                  "rne(%.9g) = %.9g, want %.9g", bad, (int)ROUND_CASES,
+                  (double)round_cases[first].v,
+                  (double)ql_round_half_even(round_cases[first].v),
+                  (double)round_cases[first].want);
+}
+END_TEST
+
+START_TEST(test_round_matches_nearbyintf)
+{
+    uint32_t s = 12345u, first = 0;
+    long bad = 0;
+    for (int i = 0; i < 1000000; i++) {
+        float v;
+        s = s * 1664525u + 1013904223u;
+        memcpy(&v, &s, sizeof v);
+        if (!isnan(v) && ql_round_half_even(v) != nearbyintf(v))
+            if (bad++ == 0)
+                first = s;
+    }
+    ck_assert_msg(bad == 0, "%ld values differ, the first bits %08x",
+                  bad, (unsigned)first);
+}
+END_TEST
+
+START_TEST(test_observe_forum)
+{
+    ql_scheme u8 = { QL_QUINT8, 0, 0 }, s8 = { QL_QINT8, 0, 0 };
+    ql_qparams px = ql_observe(u8, forum_input_f32, 2);
+    ql_qparams pw = ql_observe(s8, forum_weight_f32, 4);
+    ck_assert(px.scale == (float)0.010773413814604282);
+    ck_assert_int_eq(px.zero_point, 202);
+    ck_assert(pw.scale == (float)0.003769818227738142);
+    ck_assert_int_eq(pw.zero_point, 26);
+}
+END_TEST
+
+START_TEST(test_observe_forum_output)
+{
+    ql_scheme u8 = { QL_QUINT8, 0, 0 };
+    float y[2];
+    forum_float_output(y);
+    ql_qparams py = ql_observe(u8, y, 2);
+    ck_assert(py.scale == (float)0.003812584327533841);
+    ck_assert_int_eq(py.zero_point, 0);
+}
+END_TEST
+
+START_TEST(test_observe_includes_zero)
+{
+    ql_scheme u8 = { QL_QUINT8, 0, 0 };
+    const float pos[3] = { 1.0f, 2.0f, 3.0f };
+    const float neg[2] = { -4.0f, -1.0f };
+    ql_qparams p = ql_observe(u8, pos, 3);
+    ck_assert(p.scale == 3.0f / 255.0f);
+    ck_assert_int_eq(p.zero_point, 0);
+    p = ql_observe(u8, neg, 2);
+    ck_assert(p.scale == 4.0f / 255.0f);
+    ck_assert_int_eq(p.zero_point, 255);
+    p = ql_observe(u8, neg, 0);
+    ck_assert(p.scale == 1.0f);
+    ck_assert_int_eq(p.zero_point, 0);
+}
+END_TEST
+
+START_TEST(test_dequantize_subtracts_the_zero_point)
+{
+    ql_qparams x = { 0.5f, 202 }, w = { 0.25f, -3 };
+    ck_assert(ql_dequantize(0, x) == -101.0f);
+    ck_assert(ql_dequantize(202, x) == 0.0f);
+    ck_assert(ql_dequantize(255, x) == 26.5f);
+    ck_assert(ql_dequantize(-128, w) == -31.25f);
+}
+END_TEST
+
+START_TEST(test_quantize_forum)
+{
+    ql_qparams px = { (float)0.010773413814604282, 202 };
+    ql_qparams pw = { (float)0.003769818227738142, 26 };
+    const int32_t want_w[4] = { 25, 127, -128, -112 };
+    ck_assert_int_eq(ql_quantize(forum_input_f32[0], px, QL_QUINT8), 0);
+    ck_assert_int_eq(ql_quantize(forum_input_f32[1], px, QL_QUINT8),
+                     255);
+    for (int i = 0; i < 4; i++)
+        ck_assert_int_eq(ql_quantize(forum_weight_f32[i], pw, QL_QINT8),
+                         want_w[i]);
+}
+END_TEST
+
+START_TEST(test_forum_quantizer_differences)
+{
+    ql_qparams p = { div_example_s, 0 }, z = { 1.0f, zp_example_z };
+    ck_assert_int_eq(ql_quantize(div_example_r, p, QL_QUINT8), 128);
+    ck_assert_int_eq(ql_forum_quantize(div_example_r, p), 127);
+    ck_assert_int_eq(ql_quantize(zp_example_r, z, QL_QUINT8), 1);
+    ck_assert_int_eq(ql_forum_quantize(zp_example_r, z), 2);
+    for (float t = -300.0f; t < 300.0f; t += 0.125f) {
+        float a = ql_round_half_even(t < 0 ? 0 : t > 255 ? 255 : t);
+        float b = ql_round_half_even(t);
+        b = b < 0 ? 0 : b > 255 ? 255 : b;
+        ck_assert(a == b);
+    }
+}
+END_TEST
+
+START_TEST(test_forum_quantizer_clamps)
+{
+    ql_qparams p = { 1.0f, 0 };
+    ck_assert_int_eq(ql_forum_quantize(-5.0f, p), 0);
+    ck_assert_int_eq(ql_forum_quantize(-0.5f, p), 0);
+    ck_assert_int_eq(ql_forum_quantize(0.25f, p), 0);
+    ck_assert_int_eq(ql_forum_quantize(254.75f, p), 255);
+    ck_assert_int_eq(ql_forum_quantize(300.0f, p), 255);
+}
+END_TEST
+
+START_TEST(test_acc_forum)
+{
+    const ql_layer *L = ql_forum_layer();
+    ck_assert_int_eq(ql_acc_exact(L, 0, 0), 5555);
+    ck_assert_int_eq(ql_acc_exact(L, 0, 1), 23794);
+    ck_assert_int_eq(ql_acc_four_terms(L, 0, 0), 5555);
+    ck_assert_int_eq(ql_acc_four_terms(L, 0, 1), 23794);
+}
+END_TEST
+
+START_TEST(test_four_terms_identity)
+{
+    uint8_t x[64];
+    int8_t w[64];
+    ql_layer L = { 1, 64, 1, { 1.0f, 0 }, { 1.0f, 0 }, { 1.0f, 0 },
+                   x, w, NULL, NULL };
+    int bad = 0;
+    char first[200] = "";
+    for (int t = 0; t < 200; t++) {
+        random_layer_1x64(&L, t);
+        int64_t four = ql_acc_four_terms(&L, 0, 0);
+        int64_t exact = ql_acc_exact(&L, 0, 0);
+        if (four != exact && bad++ == 0)
+            snprintf(first, sizeof first, "layer %d (Z_x = %d, Z_w = %d):"
+                     " four terms %lld, exact %lld", t,
+                     (int)L.x_q.zero_point, (int)L.w_q.zero_point,
+                     (long long)four, (long long)exact);
+    }
+    ck_assert_msg(bad == 0, "%d of 200 layers differ; the first: %s", bad,
+                  first);
+}
+END_TEST
+
+START_TEST(test_acc_question)
+{
+    ck_assert_int_eq(ql_acc_question(ql_forum_layer(), 0, 0), -2271);
+    ck_assert_int_eq(ql_acc_question(ql_forum_layer(), 0, 1), 26160);
+}
+END_TEST
+
+START_TEST(test_wrap_at_the_bound)
+{
+    ck_assert_int_eq(ql_wrap_i32(33025LL * 65025), 2147450625);
+    ck_assert_int_eq(ql_wrap_i32(33026LL * 65025), -2147451646);
+    ck_assert_int_eq(ql_wrap_i32(-33026LL * 65025), 2147451646);
+    ck_assert_int_eq(ql_wrap_i32(-2147483648LL), INT32_MIN);
+    ck_assert_int_eq(ql_wrap_i32(4294967295LL), -1);
+}
+END_TEST
+
+START_TEST(test_requantize_one)
+{
+    const ql_layer *L = ql_forum_layer();
+    float m = ql_multiplier_qnnpack(L->x_q.scale, L->w_q.scale,
+                                    L->y_q.scale);
+    int32_t zy = L->y_q.zero_point, zys[3] = { requant_order.zy, 0, 100 };
+    ck_assert_int_eq(ql_requantize((int32_t)ql_acc_exact(L, 0, 0), m, zy), 59);
+    ck_assert_int_eq(ql_requantize((int32_t)ql_acc_exact(L, 0, 1), m, zy), 253);
+    int bad = 0, first_a = 0, first_z = 0;
+    for (int z = 0; z < 3; z++)
+        for (int32_t a = -700; a <= 700; a++) {
+            double want = nearbyint(a * (double)requant_tie.m) + zys[z];
+            want = want < 0 ? 0 : want > 255 ? 255 : want;
+            if (ql_requantize(a, requant_tie.m, zys[z]) != (uint8_t)want
+                && bad++ == 0)
+                first_a = a, first_z = zys[z];
+        }
+    ck_assert_msg(bad == 0, "%d codes differ; the first at a = %d, Z_y = %d",
+                  bad, first_a, first_z);
+}
+END_TEST
+
+START_TEST(test_forum_functions)
+{
+    double y[2];
+    ql_forum_question(ql_forum_layer(), y);
+    ck_assert(y[0] == 0.0 && y[1] == 255.0);
+    ql_forum_answer3(ql_forum_layer(), y);
+    ck_assert(y[0] == 59.0 && y[1] == 253.0);
+    ql_forum_answer2(ql_forum_layer(), y);
+    ck_assert(y[0] != floor(y[0]) && y[1] != floor(y[1]));
+    ck_assert(nearbyint(y[0]) == 59.0 && nearbyint(y[1]) == 253.0);
+}
+END_TEST
+
+START_TEST(test_answer3_ties_to_even)
+{
+    uint8_t x[1] = { 20 };
+    int8_t w[1] = { 1 };
+    ql_layer L = { 1, 1, 1, { 0.5f, 0 }, { 0.25f, 0 }, { 1.0f, 0 },
+                   x, w, NULL, NULL };
+    double y[1];
+    ql_forum_answer3(&L, y);
+    ck_assert(y[0] == 2.0);
+    w[0] = -1;
+    L.y_q.zero_point = 10;
+    ql_forum_answer3(&L, y);
+    ck_assert(y[0] == 8.0);
 }
 END_TEST
 
@@ -1453,9 +1453,6 @@ static Suite *qlinear_suite(void)
     tcase_add_test(tc, test_engines_on_the_forum_layer);
     tcase_add_test(tc, test_engines_on_conversion_overflow);
     suite_add_tcase(s, tc);
-    tc = tcase_create("cpu");
-    tcase_add_test(tc, test_onednn_isa_from_cpu_flags);
-    suite_add_tcase(s, tc);
     tc = tcase_create("ground truth");
     tcase_set_timeout(tc, 120);
     tcase_add_loop_test(tc, test_engine_matches_ground_truth, 0,
@@ -1472,13 +1469,6 @@ static Suite *qlinear_suite(void)
                         sizeof per_channel_truth / sizeof per_channel_truth[0]);
     tcase_set_timeout(tc, 60);
     suite_add_tcase(s, tc);
-    tc = tcase_create("fast kernels");
-    tcase_set_timeout(tc, 300);
-    tcase_add_loop_test(tc, test_kernels_match_reference_on_corpora, 0,
-                        (int)(sizeof kernel_corpora / sizeof kernel_corpora[0]));
-    tcase_add_test(tc, test_kernels_match_reference_on_hard_layers);
-    tcase_add_test(tc, test_hard_layers_saturate);
-    suite_add_tcase(s, tc);
     tc = tcase_create("xnnpack");
     tcase_add_test(tc, test_xnnpack_clamps_before_converting);
     tcase_add_test(tc, test_xnnpack_refuses);
@@ -1494,6 +1484,16 @@ static Suite *qlinear_suite(void)
     suite_add_tcase(s, tc);
     tc = tcase_create("qnnpack-arm64");
     tcase_add_test(tc, test_qnnpack_arm64_saturates);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("fast kernels");
+    tcase_set_timeout(tc, 300);
+    tcase_add_loop_test(tc, test_kernels_match_reference_on_corpora, 0,
+                        (int)(sizeof kernel_corpora / sizeof kernel_corpora[0]));
+    tcase_add_test(tc, test_kernels_match_reference_on_hard_layers);
+    tcase_add_test(tc, test_hard_layers_saturate);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("cpu");
+    tcase_add_test(tc, test_onednn_isa_from_cpu_flags);
     suite_add_tcase(s, tc);
     tc = tcase_create("per-channel weights");
     tcase_add_test(tc, test_read_per_channel);
