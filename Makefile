@@ -624,7 +624,7 @@ golden: build/qlinear
 ARM64_DEBS := qemu-user gcc-aarch64-linux-gnu g++-aarch64-linux-gnu
 golden-arm64: build/qlinear
 	$(MAKE) --no-print-directory deps EXTRA_DEBS="$(ARM64_DEBS)"
-	tests/drivers/golden-arm64.sh $(DATA)
+	ORT=$(ORT) tests/drivers/golden-arm64.sh $(DATA)
 
 # Small programs that run a layer file through a real library
 # (tests/drivers/), for `make golden` and `make crosscheck`.
@@ -685,11 +685,11 @@ crosscheck-arm64: build/check-qlinear build/qlinear
 	rm -rf $$out; mkdir -p $$out; \
 	/usr/bin/python3 tests/golden.py --seed $$seed $$out >/dev/null && \
 	/usr/bin/python3 tests/golden-perchannel.py --seed $$seed $$out >/dev/null && \
-	for e in xnnpack gemmlowp; do \
+	for e in xnnpack gemmlowp onnxruntime; do \
 	  /usr/bin/python3 tests/engines.py --seed $$seed $$e $$out || exit 1; \
 	done && \
 	cp -r $(DATA)/fbgemm $$out/ && \
-	tests/drivers/golden-arm64.sh $$out && \
+	ORT=$(ORT) tests/drivers/golden-arm64.sh $$out && \
 	QL_TRUTH_ISAS=arm64 QL_TEST_DATA=$(CURDIR)/$$out CK_RUN_CASE='ground truth' \
 	  build/check-qlinear && \
 	echo "crosscheck-arm64: seed $$seed passed in $$(( $$(date +%s) - start )) s"

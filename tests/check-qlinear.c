@@ -517,6 +517,18 @@ static const struct {
       "onednn/blocks-arm64-expected.txt", 50, "arm64" },
     { "onednn-arm64", "onednn/perchannel-layers.txt",
       "onednn/perchannel-arm64-expected.txt", 400, "arm64" },
+    { "onnxruntime", "onnxruntime/observed-layers.txt",
+      "onnxruntime/observed-arm64-expected.txt", 200, "arm64" },
+    { "onnxruntime", "onnxruntime/ties-layers.txt",
+      "onnxruntime/ties-arm64-expected.txt", 300, "arm64" },
+    { "onnxruntime", "onnxruntime/extremes-layers.txt",
+      "onnxruntime/extremes-arm64-expected.txt", 140, "arm64" },
+    { "onnxruntime", "fbgemm/mixed-layers.txt",
+      "onnxruntime/fbgemm-mixed-arm64-expected.txt", 500, "arm64" },
+    { "onnxruntime", "fbgemm/observed-layers.txt",
+      "onnxruntime/fbgemm-observed-arm64-expected.txt", 200, "arm64" },
+    { "onnxruntime", "qnnpack/perchannel-layers.txt",
+      "onnxruntime/qnnpack-perchannel-arm64-expected.txt", 100, "arm64" },
 };
 
 START_TEST(test_engine_matches_ground_truth)
