@@ -80,7 +80,7 @@ const ql_layer *ql_forum_layer(void)
         { (float)0.010773413814604282, 202 },
         { (float)0.003769818227738142, 26 },
         { (float)0.003812584327533841, 0 },
-        x, w, NULL, NULL
+        x, w, NULL, NULL, 0
     };
     return &forum;
 }

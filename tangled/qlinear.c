@@ -173,6 +173,12 @@ float ql_fbgemm_bias(float b, float sx, float sw)
     return b * reciprocal;
 }
 
+float ql_fbgemm_bias_per_channel(float b, float sx, float sw)
+{
+    float act_times_w = sx * sw;
+    return b / act_times_w;
+}
+
 int32_t ql_sat16(int32_t v)
 {
     return v < -32768 ? -32768 : v > 32767 ? 32767 : v;

@@ -26,6 +26,7 @@ typedef struct {
     float      *bias;           /* n floats, or NULL */
     ql_qparams *w_channel;      /* n per-channel weight parameters,
                                    or NULL: w_q for every row */
+    int         relu;           /* 1: output fused with ReLU */
 } ql_layer;
 typedef struct ql_engine {
     const char *name;
@@ -74,13 +75,14 @@ typedef struct {
 } ql_corpus_stats;
 
 typedef void (*ql_run_fn)(const ql_layer *L, uint8_t *y);
-enum { QL_SKIP_BIAS = 1 };
+enum { QL_SKIP_BIAS = 1, QL_FUSE_RELU = 2 };
 int32_t ql_cvt_f32_i32(float v);
 float ql_multiplier_qnnpack(float sx, float sw, float sy);
 float ql_multiplier_fbgemm(float sx, float sw, float sy);
 uint8_t ql_requantize_x86(float v, int32_t zy);
 int32_t ql_qnnpack_bias(float b, float sx, float sw);
 float ql_fbgemm_bias(float b, float sx, float sw);
+float ql_fbgemm_bias_per_channel(float b, float sx, float sw);
 int32_t ql_sat16(int32_t v);
 int32_t ql_acc_pairs16(const ql_layer *L, size_t i, size_t j);
 int32_t ql_acc_pairs16_split(const ql_layer *L, size_t i, size_t j,

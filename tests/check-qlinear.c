@@ -28,6 +28,7 @@ static const float zp_example_r = 0.5f;
 static const int32_t zp_example_z = 1;
 static const struct { int32_t acc; float m; int32_t zy; }
     requant_tie = { 5, 0.5f, 0 }, requant_order = { 600, 0.5f, -100 };
+static const char *torch2_made(const char *engine);
 static int corpus_skipped(const char *engine, const char *isa,
                           const char *expected)
 {
@@ -39,7 +40,9 @@ static int corpus_skipped(const char *engine, const char *isa,
                 *isa ? isa : "x86", expected);
         return 1;
     }
-    const char *made = strncmp(engine, "onednn", 6) == 0
+    const char *made = strncmp(expected, "torch-", 6) == 0
+                           ? torch2_made(engine)
+                       : strncmp(engine, "onednn", 6) == 0
                            ? getenv("QL_ONEDNN_ISAS")
                        : strncmp(engine, "onnxruntime", 11) == 0
                            ? getenv("QL_ORT_ISAS")
@@ -49,6 +52,12 @@ static int corpus_skipped(const char *engine, const char *isa,
     fprintf(stderr, "ground truth: no %s corpus on this CPU; %s skipped\n",
             isa, expected);
     return 1;
+}
+
+static const char *torch2_made(const char *engine)
+{
+    return getenv(strncmp(engine, "x86", 3) == 0 ? "QL_TORCH2_X86_ISA"
+                                                 : "QL_TORCH2_ISAS");
 }
 
 static void read_layer_text(const char *text, ql_layer *L)
@@ -231,12 +240,19 @@ END_TEST
 
 START_TEST(test_multiplier_orders)
 {
-    ck_assert(ql_multiplier_fbgemm(3.0f, 1.0f, 3.0f) == 1.0f);
-    ck_assert(ql_multiplier_qnnpack(3.0f, 1.0f, 3.0f) == 1.0f);
+    ck_assert_msg(ql_multiplier_fbgemm(41.0f, 1.0f, 41.0f) == 1.0f,
+                  "FBGEMM's multiplier must be fl(fl(S_x S_w) / S_y): "
+                  "41 * 1 / 41 gives exactly 1, got %a",
+                  (double)ql_multiplier_fbgemm(41.0f, 1.0f, 41.0f));
     for (int n = 1; n < 41; n++)
-        ck_assert(ql_multiplier_qnnpack((float)n, 1.0f, (float)n) == 1.0f);
-    ck_assert(ql_multiplier_fbgemm(41.0f, 1.0f, 41.0f) == 1.0f);
-    ck_assert(ql_multiplier_qnnpack(41.0f, 1.0f, 41.0f) != 1.0f);
+        ck_assert_msg(ql_multiplier_qnnpack((float)n, 1.0f, (float)n)
+                      == 1.0f, "QNNPACK's multiplier of (%d, 1, %d) must "
+                      "be 1, got %a", n, n, (double)ql_multiplier_qnnpack(
+                      (float)n, 1.0f, (float)n));
+    ck_assert_msg(ql_multiplier_qnnpack(41.0f, 1.0f, 41.0f) != 1.0f,
+                  "QNNPACK's multiplier must be fl(fl(S_w S_x) fl(1/S_y)), "
+                  "a product with a rounded reciprocal: for (41, 1, 41) it "
+                  "is not 1, got exactly 1 (a division?)");
 }
 END_TEST
 
@@ -245,10 +261,17 @@ START_TEST(test_multiplier_forum)
     const ql_layer *L = ql_forum_layer();
     float sx = L->x_q.scale, sw = L->w_q.scale, sy = L->y_q.scale;
     float mq = ql_multiplier_qnnpack(sx, sw, sy);
-    ck_assert(mq == 0x1.5d1036p-7f);
-    ck_assert(ql_multiplier_fbgemm(sx, sw, sy) == 0x1.5d1038p-7f);
-    ck_assert(5555.0f * mq == 59.17501f);
-    ck_assert(23794.0f * mq == 253.46718f);
+    float mf = ql_multiplier_fbgemm(sx, sw, sy);
+    ck_assert_msg(mq == 0x1.5d1036p-7f, "QNNPACK's multiplier for the "
+                  "forum's scales must be 0x1.5d1036p-7 (NumPy), got %a",
+                  (double)mq);
+    ck_assert_msg(mf == 0x1.5d1038p-7f, "FBGEMM's multiplier for the "
+                  "forum's scales must be 0x1.5d1038p-7 (NumPy), got %a",
+                  (double)mf);
+    ck_assert_msg(5555.0f * mq == 59.17501f && 23794.0f * mq == 253.46718f,
+                  "the forum's scaled accumulators must be 59.17501 and "
+                  "253.46718, got %.9g and %.9g", (double)(5555.0f * mq),
+                  (double)(23794.0f * mq));
 }
 END_TEST
 
@@ -272,6 +295,8 @@ START_TEST(test_bias_units)
     ck_assert_int_eq(ql_qnnpack_bias(3e38f, 1.0f, 1.0f), INT32_MIN);
     ck_assert(ql_fbgemm_bias(-1.0f, 0.5f, 0.25f) == -8.0f);
     ck_assert(ql_fbgemm_bias(2.5f, 1.0f, 1.0f) == 2.5f);
+    ck_assert(ql_fbgemm_bias_per_channel(-1.0f, 0.5f, 0.25f) == -8.0f);
+    ck_assert(ql_fbgemm_bias_per_channel(2.5f, 1.0f, 1.0f) == 2.5f);
 }
 END_TEST
 
@@ -280,7 +305,7 @@ START_TEST(test_pair_saturation)
     uint8_t x[2] = { 255, 255 };
     int8_t w[2] = { 127, 127 };
     ql_layer L = { 1, 2, 1, { 1.0f, 0 }, { 1.0f, 0 }, { 1.0f, 0 },
-                   x, w, NULL, NULL };
+                   x, w, NULL, NULL, 0 };
     ck_assert_int_eq(ql_acc_pairs16(&L, 0, 0), 32767);
     ck_assert_int_eq(ql_acc_exact(&L, 0, 0), 64770);
     x[0] = 211; x[1] = 171; w[0] = 71; w[1] = 107;
@@ -292,12 +317,54 @@ START_TEST(test_pair_saturation)
 }
 END_TEST
 
+START_TEST(test_relu_is_a_floor_at_zy)
+{
+    char path[1024];
+    FILE *f;
+    ql_reader r;
+    ql_layer L;
+    size_t n, checked = 0, bad = 0;
+    const ql_engine *e = ql_engines(&n);
+    data_path(path, sizeof path, "fbgemm/mixed-layers.txt");
+    ck_assert_ptr_nonnull(f = fopen(path, "r"));
+    ql_reader_init(&r, f, path);
+    while (ql_read_layer(&r, &L) > 0) {
+        uint8_t *plain = malloc(L.m * L.n), *fused = malloc(L.m * L.n);
+        ck_assert(plain && fused);
+        for (size_t i = 0; i < n; i++) {
+            L.relu = 0;
+            if (e[i].refuses && e[i].refuses(&L))
+                continue;
+            e[i].run(&L, plain);
+            L.relu = 1;
+            if (strncmp(e[i].name, "onnxruntime", 11) == 0) {
+                bad += e[i].refuses(&L) == NULL;
+                continue;
+            }
+            if (e[i].refuses && e[i].refuses(&L))
+                continue;                   /* a row not measured with a ReLU */
+            e[i].run(&L, fused);
+            for (size_t o = 0; o < L.m * L.n; o++, checked++)
+                bad += fused[o] != (plain[o] > L.y_q.zero_point
+                                    ? plain[o] : L.y_q.zero_point);
+        }
+        free(plain);
+        free(fused);
+        ql_layer_free(&L);
+    }
+    fclose(f);
+    ck_assert_msg(bad == 0, "%zu of %zu fused outputs are not max(Zy, "
+                  "plain)", bad, checked);
+    ck_assert_uint_gt(checked, 50000);
+}
+END_TEST
+
 START_TEST(test_onednn_refuses_asymmetric_weights)
 {
     uint8_t x[1] = { 3 };
     int8_t w[1] = { 2 };
     ql_layer L = { 1, 1, 1, { 1.0f, 0 }, { 1.0f, 0 }, { 1.0f, 0 },
-                   x, w, NULL, NULL };
+                   x, w, NULL, NULL, 0 };
     const char *rows[] = { "onednn", "onednn-avx2" };
     for (size_t i = 0; i < 2; i++) {
         const ql_engine *e = ql_find_engine(rows[i]);
@@ -319,7 +386,7 @@ START_TEST(test_exact_ties)
     int8_t w[1] = { 1 };
     float bias[1] = { -0.5f };
     ql_layer L = { 1, 1, 1, { 1.0f, 0 }, { 1.0f, 0 }, { 2.0f, 0 },
-                   x, w, NULL, NULL };
+                   x, w, NULL, NULL, 0 };
     const ql_engine *e = ql_find_engine("exact");
     ck_assert_ptr_nonnull(e);
     x[0] = 5; e->run(&L, y); ck_assert_int_eq(y[0], 2);
@@ -349,7 +416,7 @@ START_TEST(test_exact_bias)
             int8_t w[1] = { 1 };
             float b[1] = { c[t].b };
             ql_layer L = { 1, 1, 1, { c[t].sx, 0 }, { c[t].sw, 0 }, { c[t].sy, 0 },
-                           x, w, b, NULL };
+                           x, w, b, NULL, 0 };
             if (e[i].refuses && e[i].refuses(&L))
                 continue;
             e[i].run(&L, y);
@@ -382,7 +449,7 @@ START_TEST(test_engines_on_conversion_overflow)
     static int8_t w[K];
     uint8_t y[1];
     ql_layer L = { 1, K, 1, { 1.0f, 0 }, { 1.0f, 0 }, { 0.001f, 100 },
-                   x, w, NULL, NULL };
+                   x, w, NULL, NULL, 0 };
     memset(x, 255, sizeof x);
     memset(w, 127, sizeof w);
     ql_find_engine("qnnpack")->run(&L, y);
@@ -437,6 +504,10 @@ static const struct {
       "fbgemm/observed-reduce-range-vnni-expected.txt", 200, "vnni" },
     { "fbgemm-avx2", "fbgemm/observed-reduce-range-layers.txt",
       "fbgemm/observed-reduce-range-avx2-expected.txt", 200, "avx2" },
+    { "fbgemm", "fbgemm/perchannel-layers.txt",
+      "fbgemm/perchannel-vnni-relu0-expected.txt", 300, "vnni" },
+    { "fbgemm-avx2", "fbgemm/perchannel-layers.txt",
+      "fbgemm/perchannel-avx2-relu0-expected.txt", 300, "avx2" },
     { "xnnpack", "fbgemm/mixed-layers.txt",
       "xnnpack/fbgemm-mixed-expected.txt", 500, "" },
     { "xnnpack", "fbgemm/observed-layers.txt",
@@ -529,6 +600,86 @@ static const struct {
       "onnxruntime/fbgemm-observed-arm64-expected.txt", 200, "arm64" },
     { "onnxruntime", "qnnpack/perchannel-layers.txt",
       "onnxruntime/qnnpack-perchannel-arm64-expected.txt", 100, "arm64" },
+    { "qnnpack", "qnnpack/observed-layers.txt",
+      "torch-2.13/qnnpack-observed-qnnpack-avx2-expected.txt", 1000, "avx2" },
+    { "qnnpack", "qnnpack/ties-layers.txt",
+      "torch-2.13/qnnpack-ties-qnnpack-avx2-expected.txt", 500, "avx2" },
+    { "qnnpack", "qnnpack/extremes-layers.txt",
+      "torch-2.13/qnnpack-extremes-qnnpack-avx2-expected.txt", 100, "avx2" },
+    { "qnnpack", "qnnpack/ties-bias-layers.txt",
+      "torch-2.13/qnnpack-ties-bias-qnnpack-avx2-expected.txt", 200, "avx2" },
+    { "qnnpack", "onednn/observed-layers.txt",
+      "torch-2.13/onednn-observed-qnnpack-avx2-expected.txt", 400, "avx2" },
+    { "qnnpack", "onednn/ties-layers.txt",
+      "torch-2.13/onednn-ties-qnnpack-avx2-expected.txt", 200, "avx2" },
+    { "qnnpack", "onednn/blocks-layers.txt",
+      "torch-2.13/onednn-blocks-qnnpack-avx2-expected.txt", 50, "avx2" },
+    { "qnnpack", "fbgemm/mixed-layers.txt",
+      "torch-2.13/fbgemm-mixed-qnnpack-avx2-expected.txt", 500, "avx2" },
+    { "qnnpack", "fbgemm/observed-layers.txt",
+      "torch-2.13/fbgemm-observed-qnnpack-avx2-expected.txt", 200, "avx2" },
+    { "qnnpack", "fbgemm/observed-reduce-range-layers.txt",
+      "torch-2.13/fbgemm-observed-reduce-range-qnnpack-avx2-expected.txt", 200, "avx2" },
+    { "fbgemm-2.13-avx2", "qnnpack/observed-layers.txt",
+      "torch-2.13/qnnpack-observed-fbgemm-avx2-expected.txt", 1000, "avx2" },
+    { "fbgemm-2.13-avx2", "qnnpack/ties-layers.txt",
+      "torch-2.13/qnnpack-ties-fbgemm-avx2-expected.txt", 500, "avx2" },
+    { "fbgemm-2.13-avx2", "qnnpack/extremes-layers.txt",
+      "torch-2.13/qnnpack-extremes-fbgemm-avx2-expected.txt", 100, "avx2" },
+    { "fbgemm-2.13-avx2", "qnnpack/ties-bias-layers.txt",
+      "torch-2.13/qnnpack-ties-bias-fbgemm-avx2-expected.txt", 200, "avx2" },
+    { "fbgemm-2.13-avx2", "onednn/observed-layers.txt",
+      "torch-2.13/onednn-observed-fbgemm-avx2-expected.txt", 400, "avx2" },
+    { "fbgemm-2.13-avx2", "onednn/ties-layers.txt",
+      "torch-2.13/onednn-ties-fbgemm-avx2-expected.txt", 200, "avx2" },
+    { "fbgemm-2.13-avx2", "onednn/blocks-layers.txt",
+      "torch-2.13/onednn-blocks-fbgemm-avx2-expected.txt", 50, "avx2" },
+    { "fbgemm-2.13-avx2", "fbgemm/mixed-layers.txt",
+      "torch-2.13/fbgemm-mixed-fbgemm-avx2-expected.txt", 500, "avx2" },
+    { "fbgemm-2.13-avx2", "fbgemm/observed-layers.txt",
+      "torch-2.13/fbgemm-observed-fbgemm-avx2-expected.txt", 200, "avx2" },
+    { "fbgemm-2.13-avx2", "fbgemm/observed-reduce-range-layers.txt",
+      "torch-2.13/fbgemm-observed-reduce-range-fbgemm-avx2-expected.txt", 200, "avx2" },
+    { "x86-2.13-avx2", "qnnpack/observed-layers.txt",
+      "torch-2.13/qnnpack-observed-x86-avx2-expected.txt", 1000, "avx2" },
+    { "x86-2.13-avx2", "qnnpack/ties-layers.txt",
+      "torch-2.13/qnnpack-ties-x86-avx2-expected.txt", 500, "avx2" },
+    { "x86-2.13-avx2", "qnnpack/extremes-layers.txt",
+      "torch-2.13/qnnpack-extremes-x86-avx2-expected.txt", 100, "avx2" },
+    { "x86-2.13-avx2", "qnnpack/ties-bias-layers.txt",
+      "torch-2.13/qnnpack-ties-bias-x86-avx2-expected.txt", 200, "avx2" },
+    { "x86-2.13-avx2", "onednn/observed-layers.txt",
+      "torch-2.13/onednn-observed-x86-avx2-expected.txt", 400, "avx2" },
+    { "x86-2.13-avx2", "onednn/ties-layers.txt",
+      "torch-2.13/onednn-ties-x86-avx2-expected.txt", 200, "avx2" },
+    { "x86-2.13-avx2", "onednn/blocks-layers.txt",
+      "torch-2.13/onednn-blocks-x86-avx2-expected.txt", 50, "avx2" },
+    { "x86-2.13-avx2", "fbgemm/mixed-layers.txt",
+      "torch-2.13/fbgemm-mixed-x86-avx2-expected.txt", 500, "avx2" },
+    { "x86-2.13-avx2", "fbgemm/observed-layers.txt",
+      "torch-2.13/fbgemm-observed-x86-avx2-expected.txt", 200, "avx2" },
+    { "x86-2.13-avx2", "fbgemm/observed-reduce-range-layers.txt",
+      "torch-2.13/fbgemm-observed-reduce-range-x86-avx2-expected.txt", 200, "avx2" },
+    { "onednn-2.13-avx2", "onednn/observed-layers.txt",
+      "torch-2.13/onednn-observed-onednn-avx2-expected.txt", 400, "avx2" },
+    { "onednn-2.13-avx2", "onednn/ties-layers.txt",
+      "torch-2.13/onednn-ties-onednn-avx2-expected.txt", 200, "avx2" },
+    { "onednn-2.13-avx2", "onednn/blocks-layers.txt",
+      "torch-2.13/onednn-blocks-onednn-avx2-expected.txt", 50, "avx2" },
+    { "fbgemm-2.13-avx2", "torch-2.13/forum-layers.txt",
+      "torch-2.13/forum-fbgemm-avx2-expected.txt", 1, "avx2" },
+    { "x86-2.13-avx2", "torch-2.13/forum-layers.txt",
+      "torch-2.13/forum-x86-avx2-expected.txt", 1, "avx2" },
+    { "qnnpack", "torch-2.13/forum-layers.txt",
+      "torch-2.13/forum-qnnpack-avx2-expected.txt", 1, "avx2" },
+    { "onednn-2.13-avx2", "torch-2.13/pt2e-mlp-fc1-layers.txt",
+      "torch-2.13/pt2e-mlp-fc1-compiled-avx2-expected.txt", 1, "avx2" },
+    { "exact", "torch-2.13/pt2e-mlp-fc1-layers.txt",
+      "torch-2.13/pt2e-mlp-fc1-eager-avx2-expected.txt", 1, "avx2" },
+    { "onednn-2.13-avx2", "torch-2.13/pt2e-forum-layers.txt",
+      "torch-2.13/pt2e-forum-compiled-avx2-expected.txt", 1, "avx2" },
+    { "exact", "torch-2.13/pt2e-forum-layers.txt",
+      "torch-2.13/pt2e-forum-eager-avx2-expected.txt", 1, "avx2" },
 };
 
 START_TEST(test_engine_matches_ground_truth)
@@ -646,6 +797,10 @@ static const struct {
       "onednn/perchannel-avxvnni-expected.txt", "avxvnni" },
     { "onednn-avx2", "onednn/perchannel-layers.txt",
       "onednn/perchannel-avx2-expected.txt", "avx2" },
+    { "qnnpack", "qnnpack/perchannel-layers.txt",
+      "torch-2.13/qnnpack-perchannel-qnnpack-avx2-expected.txt", "avx2" },
+    { "onednn-2.13-avx2", "onednn/perchannel-layers.txt",
+      "torch-2.13/onednn-perchannel-onednn-avx2-expected.txt", "avx2" },
 };
 
 START_TEST(test_per_channel_matches_pytorch)
@@ -703,12 +858,46 @@ START_TEST(test_per_channel_observers_match_pytorch)
 }
 END_TEST
 
+static const struct {
+    const char *engine, *layers, *expected, *isa;
+} relu_truth[] = {
+    { "fbgemm", "fbgemm/perchannel-layers.txt",
+      "fbgemm/perchannel-vnni-relu1-expected.txt", "vnni" },
+    { "fbgemm-avx2", "fbgemm/perchannel-layers.txt",
+      "fbgemm/perchannel-avx2-relu1-expected.txt", "avx2" },
+    { "fbgemm", "fbgemm/mixed-layers.txt",
+      "fbgemm/mixed-vnni-relu1-expected.txt", "vnni" },
+    { "fbgemm-avx2", "fbgemm/mixed-layers.txt",
+      "fbgemm/mixed-avx2-relu1-expected.txt", "avx2" },
+    { "qnnpack", "qnnpack/relu-layers.txt", "qnnpack/relu-expected.txt", "" },
+    { "onednn-avx2", "onednn/relu-layers.txt",
+      "onednn/relu-avx2-expected.txt", "avx2" },
+};
+
+START_TEST(test_fused_relu_matches_ground_truth)
+{
+    char pl[1024], pe[1024];
+    corpus_stats st;
+    const char *name = relu_truth[_i].engine;
+    if (corpus_skipped(name, relu_truth[_i].isa, relu_truth[_i].expected))
+        return;
+    data_path(pl, sizeof pl, relu_truth[_i].layers);
+    data_path(pe, sizeof pe, relu_truth[_i].expected);
+    ck_assert_msg(ql_compare_engine(pl, pe, ql_find_engine(name),
+                                    QL_FUSE_RELU, &st) == 0, "%s", st.detail);
+    ck_assert_msg(st.layers >= 150, "%s: only %zu layers",
+                  relu_truth[_i].layers, st.layers);
+    ck_assert_msg(st.bad_outputs == 0, "%s on %s: %zu outputs differ; %s",
+                  name, relu_truth[_i].expected, st.bad_outputs, st.detail);
+}
+END_TEST
+
 START_TEST(test_xnnpack_clamps_before_converting)
 {
     static uint8_t x[1024];
     static int8_t w[1024];
     ql_layer L = { 1, 1024, 1, { 1.0f, 0 }, { 1.0f, 0 },
-                   { 1.0f / 128, 100 }, x, w, NULL, NULL };
+                   { 1.0f / 128, 100 }, x, w, NULL, NULL, 0 };
     uint8_t yq, yx;
     memset(x, 255, sizeof x);
     memset(w, 127, sizeof w);
@@ -775,7 +964,7 @@ START_TEST(test_gemmlowp_engine_tie)
     uint8_t x[1] = { 0 }, y[1];
     int8_t w[1] = { 10 };
     ql_layer L = { 1, 1, 1, { 1.0f, 1 }, { 1.0f, 0 }, { 4.0f, 10 },
-                   x, w, NULL, NULL };
+                   x, w, NULL, NULL, 0 };
     ck_assert_ptr_null(ql_find_engine("gemmlowp")->refuses(&L));
     ql_find_engine("gemmlowp")->run(&L, y);
     ck_assert_int_eq(y[0], 7);
@@ -793,7 +982,7 @@ START_TEST(test_xnnpack_arm64_rounds_half_up)
     uint8_t x[2] = { 0, 2 }, y[2];
     int8_t w[1] = { 10 };
     ql_layer L = { 2, 1, 1, { 1.0f, 1 }, { 1.0f, 0 }, { 4.0f, 10 },
-                   x, w, NULL, NULL };
+                   x, w, NULL, NULL, 0 };
     ql_find_engine("xnnpack-arm64")->run(&L, y);
     ck_assert_int_eq(y[0], 8);
     ck_assert_int_eq(y[1], 13);
@@ -808,7 +997,7 @@ START_TEST(test_xnnpack_arm64_shift_wraps)
     static uint8_t x[1024];
     static int8_t w[1024];
     ql_layer L = { 1, 1024, 1, { 1.0f, 0 }, { 1.0f, 0 },
-                   { 1.0f / 128, 100 }, x, w, NULL, NULL };
+                   { 1.0f / 128, 100 }, x, w, NULL, NULL, 0 };
     uint8_t y;
     memset(x, 255, sizeof x);
     memset(w, 127, sizeof w);
@@ -824,7 +1013,7 @@ START_TEST(test_qnnpack_arm64_saturates)
     static uint8_t x[4096];
     static int8_t w[4096];
     ql_layer L = { 1, 4096, 1, { 1.0f, 0 }, { 1.0f, 0 },
-                   { 0.001f, 100 }, x, w, NULL, NULL };
+                   { 0.001f, 100 }, x, w, NULL, NULL, 0 };
     uint8_t y;
     memset(x, 255, sizeof x);
     memset(w, 127, sizeof w);
@@ -1019,9 +1208,7 @@ START_TEST(test_read_per_channel)
     ck_assert_int_eq(ql_acc_exact(&L, 0, 1), 5);
     ck_assert_int_eq(ql_acc_four_terms(&L, 0, 1), 5);
     ck_assert_int_eq(ql_acc_pairs16(&L, 0, 1), 5);
-    ck_assert_str_eq(ql_find_engine("fbgemm")->refuses(&L),
-                     "per-channel weights are not supported by this "
-                     "engine row");
+    ck_assert(ql_find_engine("fbgemm")->refuses == NULL);
     ck_assert(ql_find_engine("qnnpack")->refuses == NULL);
     ck_assert_str_eq(ql_find_engine("onednn")->refuses(&L), "oneDNN only "
                      "supports symmetric weights (zero point 0)");
@@ -1034,7 +1221,6 @@ START_TEST(test_read_per_channel)
                     "1 2 3 4\noutput 0.5 7\n", &L);
     ck_assert_ptr_null(L.w_channel);
     ck_assert_int_eq(ql_acc_exact(&L, 0, 1), 14);
-    ck_assert_ptr_null(ql_find_engine("fbgemm")->refuses(&L));
     ql_layer_free(&L);
 }
 END_TEST
@@ -1065,7 +1251,7 @@ END_TEST
 
 static const char *probe_corpus[] = {
     "qnnpack/ties", "qnnpack/extremes", "qnnpack/perchannel",
-    "onednn/perchannel",
+    "onednn/perchannel", "fbgemm/perchannel",
 };
 
 START_TEST(test_probes_reproduce_engines)
@@ -1229,7 +1415,7 @@ START_TEST(test_four_terms_identity)
     uint8_t x[64];
     int8_t w[64];
     ql_layer L = { 1, 64, 1, { 1.0f, 0 }, { 1.0f, 0 }, { 1.0f, 0 },
-                   x, w, NULL, NULL };
+                   x, w, NULL, NULL, 0 };
     int bad = 0;
     char first[200] = "";
     for (int t = 0; t < 200; t++) {
@@ -1304,7 +1490,7 @@ START_TEST(test_answer3_ties_to_even)
     uint8_t x[1] = { 20 };
     int8_t w[1] = { 1 };
     ql_layer L = { 1, 1, 1, { 0.5f, 0 }, { 0.25f, 0 }, { 1.0f, 0 },
-                   x, w, NULL, NULL };
+                   x, w, NULL, NULL, 0 };
     double y[1];
     ql_forum_answer3(&L, y);
     ck_assert(y[0] == 2.0);
@@ -1321,7 +1507,7 @@ START_TEST(test_layer_past_the_bound)
     static uint8_t x[K];
     static int8_t w[K];
     ql_layer L = { 1, K, 1, { 1.0f, 0 }, { 1.0f, -128 }, { 1.0f, 0 },
-                   x, w, NULL, NULL };
+                   x, w, NULL, NULL, 0 };
     memset(x, 255, sizeof x);
     memset(w, 127, sizeof w);
     ck_assert_int_eq(ql_acc_exact(&L, 0, 0), 40000LL * 65025);
@@ -1343,7 +1529,7 @@ START_TEST(test_question_multiplier_in_double)
     uint8_t x[1];
     int8_t w[1];
     ql_layer L = { 1, 1, 1, { 0, 0 }, { 0.0037698182f, 0 },
-                   { 0.0048f, 0 }, x, w, NULL, NULL };
+                   { 0.0048f, 0 }, x, w, NULL, NULL, 0 };
     int found = 0, bad = 0;
     for (int i = 0; i < 400 && found < 4; i++) {
         L.x_q.scale = 0.0107734138f + 0.0000173f * (float)i;
@@ -1454,6 +1640,10 @@ static Suite *qlinear_suite(void)
     tc = tcase_create("int16 pairs");
     tcase_add_test(tc, test_pair_saturation);
     suite_add_tcase(s, tc);
+    tc = tcase_create("fused ReLU");
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, test_relu_is_a_floor_at_zy);
+    suite_add_tcase(s, tc);
     tc = tcase_create("oneDNN weights");
     tcase_add_test(tc, test_onednn_refuses_asymmetric_weights);
     suite_add_tcase(s, tc);
@@ -1480,6 +1670,11 @@ static Suite *qlinear_suite(void)
     tcase_add_loop_test(tc, test_per_channel_matches_pytorch, 0,
                         sizeof per_channel_truth / sizeof per_channel_truth[0]);
     tcase_set_timeout(tc, 60);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("fused ReLU ground truth");
+    tcase_set_timeout(tc, 120);
+    tcase_add_loop_test(tc, test_fused_relu_matches_ground_truth, 0,
+                        sizeof relu_truth / sizeof relu_truth[0]);
     suite_add_tcase(s, tc);
     tc = tcase_create("xnnpack");
     tcase_add_test(tc, test_xnnpack_clamps_before_converting);
