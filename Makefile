@@ -58,7 +58,8 @@ CORPUS := $(shell find $(DATA) -name "*.txt" 2>/dev/null)
 
 .PHONY: all help deps tangle demo check check-suite check-tangled \
         check-bad-inputs check-cli check-compare check-torch check-sanitize check-valgrind check-matrix fuzz \
-        check-roots check-docs golden crosscheck check-html clean
+        check-roots check-docs golden crosscheck check-html clean \
+        golden-arm64 crosscheck-arm64
 FIGURES := $(FIGS:%=figures/%.pdf) $(FIGS:%=figures/%.svg)
 all: build/qlinear build/check-qlinear $(FIGURES) docs/qlinear.pdf \
      docs/qlinear.html
@@ -88,6 +89,8 @@ help:
 	@echo "make demo        run 'build/qlinear forum'"
 	@echo "make golden      regenerate tests/data with real PyTorch, XNNPACK, gemmlowp and ONNX Runtime (installs them)"
 	@echo "make crosscheck  fresh corpora from real PyTorch, XNNPACK, gemmlowp, ONNX Runtime (new seed, or SEED=n), then all tests"
+	@echo "make golden-arm64  the ARM64 builds of the libraries on the same layers, under qemu-user"
+	@echo "make crosscheck-arm64  fresh layer files (new seed, or SEED=n) through the ARM64 builds, then their tests"
 	@echo "make drivers     build the programs that run layer files through real libraries"
 	@echo "make check-html  open the HTML in headless chromium and check images, links, MathML"
 	@echo "make check-sanitize  all tests under ASan+UBSan, with gcc and with clang"
@@ -708,6 +711,14 @@ golden: build/qlinear
 	$(MAKE) --no-print-directory drivers
 	tests/drivers/golden.sh $(DATA) build/drivers
 
+# The same layer files through the ARM64 builds of the libraries, run
+# under qemu-user (tests/drivers/golden-arm64.sh; nothing is installed
+# for arm64).  The tools are x86 packages.
+ARM64_DEBS := qemu-user gcc-aarch64-linux-gnu g++-aarch64-linux-gnu
+golden-arm64: build/qlinear
+	$(MAKE) --no-print-directory deps EXTRA_DEBS="$(ARM64_DEBS)"
+	ORT=$(ORT) tests/drivers/golden-arm64.sh $(DATA)
+
 # Small programs that run a layer file through a real library
 # (tests/drivers/), for `make golden` and `make crosscheck`.
 DRIVERS := build/drivers/xnnpack build/drivers/gemmlowp \
@@ -760,8 +771,29 @@ crosscheck: build/check-qlinear build/qlinear
 	export "$$(grep '^QL_ORT_ISAS=' build/crosscheck/engines.log)"; \
 	names="$$(echo $$isas | sed 's/:[A-Z0-9_]*//g')"; \
 	QL_TORCH2_ISAS="$$names" QL_TORCH2_X86_ISA="$${names%% *}" \
-	QL_ONEDNN_ISAS="$$names" \
+	QL_ONEDNN_ISAS="$$names" QL_TRUTH_SKIP_ISAS=arm64 \
 	QL_TEST_DATA=$(CURDIR)/build/crosscheck build/check-qlinear
+
+# Fresh layer files with a new seed (or SEED=n), made with the x86
+# PyTorch and tests/engines.py as for make crosscheck, then the ARM64
+# builds' answers (tests/drivers/golden-arm64.sh) and the ground-truth
+# test on the ARM64 rows only (QL_TRUTH_ISAS=arm64).
+crosscheck-arm64: build/check-qlinear build/qlinear
+	$(MAKE) --no-print-directory deps EXTRA_DEBS="$(GOLDEN_DEBS) $(ARM64_DEBS)"
+	@seed=$${SEED:-$$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}; \
+	start=$$(date +%s); out=build/crosscheck-arm64; \
+	echo "crosscheck-arm64: seed $$seed"; \
+	rm -rf $$out; mkdir -p $$out; \
+	/usr/bin/python3 tests/golden.py --seed $$seed $$out >/dev/null && \
+	/usr/bin/python3 tests/golden-perchannel.py --seed $$seed $$out >/dev/null && \
+	for e in xnnpack gemmlowp onnxruntime; do \
+	  /usr/bin/python3 tests/engines.py --seed $$seed $$e $$out || exit 1; \
+	done && \
+	cp -r $(DATA)/fbgemm $$out/ && \
+	ORT=$(ORT) tests/drivers/golden-arm64.sh $$out && \
+	QL_TRUTH_ISAS=arm64 QL_TEST_DATA=$(CURDIR)/$$out CK_RUN_CASE='ground truth' \
+	  build/check-qlinear && \
+	echo "crosscheck-arm64: seed $$seed passed in $$(( $$(date +%s) - start )) s"
 
 clean:
 	rm -rf build

@@ -1926,6 +1926,175 @@ static void pt2e_numbers(void)
     def("PtForumOutputs", "%zu", n);
 }
 
+typedef struct {
+    const char *name, *macro, *x86;       /* x86: the ISA in its names */
+    const char *layers[6], *answers[6];   /* file stems in tests/data */
+} arm_library;
+static const arm_library arm_libraries[] = {
+    { "XNNPACK", "Xnnpack", "",
+      { "xnnpack/observed", "xnnpack/ties", "xnnpack/extremes",
+        "fbgemm/mixed", "fbgemm/observed" },
+      { "xnnpack/observed", "xnnpack/ties", "xnnpack/extremes",
+        "xnnpack/fbgemm-mixed", "xnnpack/fbgemm-observed" } },
+    { "gemmlowp", "Gemmlowp", "",
+      { "gemmlowp/observed", "gemmlowp/ties", "gemmlowp/extremes",
+        "fbgemm/mixed", "fbgemm/observed" },
+      { "gemmlowp/observed", "gemmlowp/ties", "gemmlowp/extremes",
+        "gemmlowp/fbgemm-mixed", "gemmlowp/fbgemm-observed" } },
+    { "QNNPACK", "Qnnpack", "",
+      { "qnnpack/observed", "qnnpack/ties", "qnnpack/extremes",
+        "qnnpack/ties-bias", "qnnpack/perchannel" },
+      { "qnnpack/observed", "qnnpack/ties", "qnnpack/extremes",
+        "qnnpack/ties-bias", "qnnpack/perchannel" } },
+    { "oneDNN", "Onednn", "-vnni",
+      { "onednn/observed", "onednn/ties", "onednn/blocks",
+        "onednn/perchannel" },
+      { "onednn/observed", "onednn/ties", "onednn/blocks",
+        "onednn/perchannel" } },
+    { "ONNX Runtime", "Onnxruntime", "-vnni",
+      { "onnxruntime/observed", "onnxruntime/ties", "onnxruntime/extremes",
+        "fbgemm/mixed", "fbgemm/observed", "qnnpack/perchannel" },
+      { "onnxruntime/observed", "onnxruntime/ties", "onnxruntime/extremes",
+        "onnxruntime/fbgemm-mixed", "onnxruntime/fbgemm-observed",
+        "onnxruntime/qnnpack-perchannel" } },
+};
+typedef struct {
+    size_t layers, diff_layers, overflow, rounding, zero_full, refusals;
+} arm_counts;
+
+static int arm_overflows(const char *lib, const ql_layer *L, size_t o)
+{
+    size_t i = o / L->n, j = o % L->n;
+    float sx = L->x_q.scale, sw = ql_weight_q(L, j).scale;
+    if (strcmp(lib, "QNNPACK") == 0) {
+        int64_t b = L->bias ? ql_qnnpack_bias(L->bias[j], sx, sw) : 0;
+        float v = (float)ql_wrap_i32(b + ql_acc_exact(L, i, j))
+                  * ql_multiplier_qnnpack(sx, sw, L->y_q.scale);
+        return !(fabsf(v) < 0x1p31f);
+    }
+    if (strcmp(lib, "XNNPACK") == 0) {
+        float m = ql_multiplier_fbgemm(sx, sw, L->y_q.scale);
+        uint32_t bits;
+        memcpy(&bits, &m, sizeof bits);
+        int s = 126 - (int)(bits >> 23);
+        int64_t a = (int64_t)ql_wrap_i32(ql_acc_exact(L, i, j))
+                    * (INT64_C(1) << (s < 1 ? 1 - s : 0));
+        return a != ql_wrap_i32(a);
+    }
+    return 0;
+}
+
+static void arm_layer(const arm_library *lib, const ql_layer *L,
+                      ql_reader *rx, ql_reader *ra, arm_counts *c,
+                      uint8_t *forum)
+{
+    size_t n = L->m * L->n, differ = 0;
+    uint8_t *yx = malloc(n), *ya = malloc(n);
+    int tx = yx ? ql_read_outputs(rx, n, yx) : -1;
+    int ta = ya ? ql_read_outputs(ra, n, ya) : -1;
+    if (tx <= 0 || ta <= 0)
+        fail_book("cannot read an x86 or ARM64 answer file");
+    if (tx == 2 || ta == 2)
+        c->refusals += tx != ta;
+    else {
+        c->layers++;
+        for (size_t o = 0; o < n; o++) {
+            if (yx[o] == ya[o])
+                continue;
+            differ++;
+            if (!arm_overflows(lib->name, L, o))
+                c->rounding++;
+            else {
+                c->overflow++;
+                c->zero_full += yx[o] == 0 && ya[o] == 255;
+            }
+        }
+        c->diff_layers += differ > 0;
+        if (forum)
+            memcpy(forum, yx, 2), memcpy(forum + 2, ya, 2);
+    }
+    free(yx);
+    free(ya);
+}
+
+static int is_forum_layer(const ql_layer *L)
+{
+    const ql_layer *F = ql_forum_layer();
+    return L->m == F->m && L->k == F->k && L->n == F->n && !L->bias
+           && !L->w_channel
+           && memcmp(L->x, F->x, F->m * F->k) == 0
+           && memcmp(L->w, F->w, F->n * F->k) == 0
+           && L->x_q.scale == F->x_q.scale && L->w_q.scale == F->w_q.scale
+           && L->y_q.scale == F->y_q.scale
+           && L->x_q.zero_point == F->x_q.zero_point
+           && L->w_q.zero_point == F->w_q.zero_point
+           && L->y_q.zero_point == F->y_q.zero_point;
+}
+
+static void arm_walk(const arm_library *lib, arm_counts *c, uint8_t *forum,
+                     int *forum_seen)
+{
+    for (size_t k = 0; k < 6 && lib->layers[k]; k++) {
+        char px[1024], pa[1024], arm[300], x86[300];
+        corpus_reader cr;
+        snprintf(arm, sizeof arm, "%s-arm64", lib->answers[k]);
+        snprintf(x86, sizeof x86, "%s%s", lib->answers[k], lib->x86);
+        corpus_path(px, sizeof px, x86, "expected");
+        corpus_path(pa, sizeof pa, arm, "expected");
+        FILE *fx = fopen(px, "r"), *fa = fopen(pa, "r");
+        ql_reader rx, ra;
+        if (!fx || !fa)
+            fail_book("cannot open an x86 or ARM64 answer file");
+        ql_reader_init(&rx, fx, px);
+        ql_reader_init(&ra, fa, pa);
+        corpus_open(&cr, lib->layers[k], NULL);
+        while (corpus_next(&cr)) {
+            int f = !*forum_seen && is_forum_layer(&cr.L);
+            arm_layer(lib, &cr.L, &rx, &ra, c, f ? forum : NULL);
+            *forum_seen |= f;
+        }
+        corpus_close(&cr);
+        fclose(fx);
+        fclose(fa);
+    }
+}
+
+static void arm_numbers(const char *out_dir)
+{
+    FILE *t = table_open(out_dir, "arm-table.tex", "@{}lrrrr@{}",
+        "library & layers & differ & rounding & overflow ");
+    FILE *f = table_open(out_dir, "arm-forum.tex", "@{}lll@{}",
+        "library & x86 & ARM64 ");
+    for (size_t l = 0; l < sizeof arm_libraries / sizeof *arm_libraries; l++) {
+        const arm_library *lib = &arm_libraries[l];
+        arm_counts c = { 0 };
+        uint8_t y[4];
+        int seen = 0;
+        arm_walk(lib, &c, y, &seen);
+        if (c.refusals)
+            fail_book("x86 and ARM64 answers: refusals that differ");
+        def(nm("Arm%sLayers", lib->macro), "%zu", c.layers);
+        def(nm("Arm%sDiffLayers", lib->macro), "%zu", c.diff_layers);
+        def(nm("Arm%sRounding", lib->macro), "%zu", c.rounding);
+        def(nm("Arm%sOverflow", lib->macro), "%zu", c.overflow);
+        def(nm("Arm%sZeroFull", lib->macro), "%zu", c.zero_full);
+        table_row(t, "%s & %zu & %zu & %zu & %zu ", lib->name, c.layers,
+                  c.diff_layers, c.rounding, c.overflow);
+        if (seen)
+            table_row(f, "%s & $[%d, %d]$ & $[%d, %d]$ ", lib->name, y[0],
+                      y[1], y[2], y[3]);
+        if ((strcmp(lib->name, "QNNPACK") == 0
+             && (c.rounding || c.zero_full != c.overflow || !c.overflow))
+            || ((strcmp(lib->name, "gemmlowp") == 0
+                 || strcmp(lib->name, "ONNX Runtime") == 0) && c.diff_layers)
+            || (seen && memcmp(y, y + 2, 2) != 0))
+            warn_book("%s: its x86 and ARM64 answers no longer differ as "
+                      "section 'Server and phone, counted' says", lib->name);
+    }
+    table_close(t);
+    table_close(f);
+}
+
 static void exercise5_answer(void)
 {
     const ql_layer *F = ql_forum_layer();
@@ -2034,6 +2203,7 @@ int main(int argc, char **argv)
     pairs_data(argv[2]);
     many_engines(argv[2]);
     torch2_table(argv[2]);
+    arm_numbers(argv[2]);
     rounding_failures("RoundFloorFails", floor_half);
     rounding_failures("RoundRoundfFails", roundf);
     rounding_cases();

@@ -295,6 +295,95 @@ static void run_x86_avx2(const ql_layer *L, uint8_t *y)
     run_fbgemm_fma_avx2(L, y);
 }
 
+static int64_t floor_div_pow2(int64_t v, int s)
+{
+    int64_t d = INT64_C(1) << s;
+    return v >= 0 ? v / d : -((-v + d - 1) / d);
+}
+
+static uint8_t xnnpack_rndnu(int32_t acc, float scale, int32_t zy)
+{
+    uint32_t bits;
+    memcpy(&bits, &scale, sizeof bits);
+    int32_t q = (int32_t)(((bits & 0x7FFFFFu) | 0x800000u) << 7);
+    int s = 126 - (int)(bits >> 23);
+    int post = s > 1 ? s : 1;
+    int32_t a = ql_wrap_i32((int64_t)acc * (INT64_C(1) << (post - s)));
+    int32_t h = (int32_t)floor_div_pow2((int64_t)a * q, 31);  /* SQDMULH */
+    int32_t r = (int32_t)floor_div_pow2((int64_t)h + (INT64_C(1) << (post - 1)),
+                                        post);                 /* SRSHL */
+    r = ql_sat16(ql_sat16(r) + zy);                   /* SQXTN, SQADD */
+    return (uint8_t)(r < 0 ? 0 : r > 255 ? 255 : r);  /* SQXTUN */
+}
+
+static void run_xnnpack_arm64(const ql_layer *L, uint8_t *y)
+{
+    float mult = ql_multiplier_fbgemm(L->x_q.scale, L->w_q.scale,
+                                      L->y_q.scale);
+    for (size_t i = 0; i < L->m; i++)
+        for (size_t j = 0; j < L->n; j++)
+            y[i * L->n + j] = xnnpack_rndnu(acc_int32(L, i, j), mult,
+                                            L->y_q.zero_point);
+}
+
+static const char *xnnpack_arm64_refuses(const ql_layer *L)
+{
+    return L->relu ? "a fused ReLU is not measured for the ARM64 rows"
+                   : xnnpack_refuses(L);
+}
+
+static const char *qnnpack_arm64_refuses(const ql_layer *L)
+{
+    return L->relu ? "a fused ReLU is not measured for the ARM64 rows"
+                   : NULL;
+}
+
+static int32_t fcvtns(float v)          /* ARM FCVTNS: saturates */
+{
+    if (v != v)
+        return 0;
+    if (v >= 0x1p31f)
+        return INT32_MAX;
+    if (v < -0x1p31f)
+        return INT32_MIN;
+    return (int32_t)ql_round_half_even(v);
+}
+
+static uint8_t requantize_neon(float v, int32_t zy)
+{
+    int32_t r = ql_sat16(ql_sat16(fcvtns(v)) + zy);   /* SQXTN, SQADD */
+    return (uint8_t)(r < 0 ? 0 : r > 255 ? 255 : r);  /* SQXTUN */
+}
+
+static void run_qnnpack_arm64(const ql_layer *L, uint8_t *y)
+{
+    float sx = L->x_q.scale;
+    for (size_t i = 0; i < L->m; i++)
+        for (size_t j = 0; j < L->n; j++) {
+            float sw = ql_weight_q(L, j).scale;
+            float mult = ql_multiplier_qnnpack(sx, sw, L->y_q.scale);
+            int64_t b = L->bias ? ql_qnnpack_bias(L->bias[j], sx, sw) : 0;
+            int32_t acc = ql_wrap_i32(b + ql_acc_exact(L, i, j));
+            y[i * L->n + j] =
+                requantize_neon((float)acc * mult, L->y_q.zero_point);
+        }
+}
+
+static void run_onednn_arm64(const ql_layer *L, uint8_t *y)
+{
+    float sx = 1.0f / (1.0f / L->x_q.scale), inv_sy = 1.0f / L->y_q.scale;
+    for (size_t i = 0; i < L->m; i++)
+        for (size_t j = 0; j < L->n; j++) {
+            float sw = 1.0f / (1.0f / ql_weight_q(L, j).scale);
+            float d = (float)acc_int32(L, i, j) * (sx * sw);
+            if (L->bias)
+                d = d + L->bias[j];
+            d = d * inv_sy + (float)L->y_q.zero_point;
+            d = d < 0.0f ? 0.0f : d > 255.0f ? 255.0f : d;
+            y[i * L->n + j] = (uint8_t)ql_round_half_even(d);
+        }
+}
+
 static void probe_qnnpack(const ql_layer *L, size_t i, size_t j,
                           ql_probe *p)
 {
@@ -458,6 +547,13 @@ static const ql_engine engine_table[] = {
     { "x86-2.13-avx2", "PyTorch 2.13's x86 engine without AVX512-VNNI: "
       "FBGEMM, as fbgemm-2.13-avx2",
       run_x86_avx2, per_tensor_only },
+    { "xnnpack-arm64", "XNNPACK qu8 FC (ae108ef) on ARM64: integer rndnu "
+      "requantization, SQDMULH then SRSHL", run_xnnpack_arm64,
+      xnnpack_arm64_refuses },
+    { "qnnpack-arm64", "PyTorch 2.5.1 QNNPACK, ARM64 NEON kernel: as qnnpack, "
+      "but FCVTNS saturates", run_qnnpack_arm64, qnnpack_arm64_refuses },
+    { "onednn-arm64", "PyTorch 2.5.1 oneDNN 3 on ARM64: (a*(Sx*Sw) + b)/Sy "
+      "in float, exact int32", run_onednn_arm64, onednn3_refuses },
 };
 
 const ql_engine *ql_engines(size_t *count)
