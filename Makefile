@@ -304,8 +304,15 @@ demo: build/qlinear
 	build/qlinear forum
 
 # --- hard inputs: sanitizers, compilers, valgrind, fuzzing ----------------
+# Any report fails: UBSan stops at its first (no recovery), ASan and
+# LeakSanitizer exit non-zero, and tests/run-all-engines.sh refuses any
+# text on standard error but an engine's or kernel's refusal.
 SAN_OPT := -O1 -g -fno-omit-frame-pointer \
            -fsanitize=address,undefined -fno-sanitize-recover=all
+VALGRIND := valgrind -q --error-exitcode=3 --leak-check=full \
+            --errors-for-leak-kinds=all
+check-sanitize: export UBSAN_OPTIONS := halt_on_error=1:print_stacktrace=1
+check-sanitize: export ASAN_OPTIONS := detect_leaks=1:halt_on_error=1
 check-sanitize: $(SRC)/.stamp
 	$(MAKE) --no-print-directory deps EXTRA_DEBS="$(HARD_DEBS)"
 	for cc in gcc clang; do \
@@ -319,11 +326,9 @@ check-sanitize: $(SRC)/.stamp
 	done
 check-valgrind: build/qlinear
 	$(MAKE) --no-print-directory deps EXTRA_DEBS="$(HARD_DEBS)"
-	QL_WRAP="valgrind -q --error-exitcode=3 --leak-check=full \
-	  --errors-for-leak-kinds=all" \
+	QL_WRAP="$(VALGRIND)" \
 	  tests/run-all-engines.sh build/qlinear build/valgrind-out small
-	tests/bad-inputs.sh "valgrind -q --error-exitcode=3 --leak-check=full \
-	  --errors-for-leak-kinds=all build/qlinear"
+	tests/bad-inputs.sh "$(VALGRIND) build/qlinear"
 
 # Every corpus through every engine with gcc and clang at three levels of
 # optimisation: the outputs must be identical, byte for byte.
