@@ -87,6 +87,7 @@ help:
 	@echo "make check-sanitize  all tests under ASan+UBSan, with gcc and with clang"
 	@echo "make check-valgrind  the command under valgrind memcheck"
 	@echo "make check-matrix    gcc/clang x -O0/-O2/-O3 -march=native: identical outputs"
+	@echo "make mutants     the mutation suite: every mutant of tests/mutants.txt must be killed (MUTANTS=\"ID ...\" for some)"
 	@echo "make fuzz        libFuzzer for FUZZ_SECONDS (default 60) seconds"
 	@echo "make bench       speed, single thread: ours vs oneDNN, QNNPACK (PyTorch), XNNPACK; BENCH_SHAPES=\"MxKxN ...\""
 	@echo "make check-bench-smoke  the bench driver once on a tiny layer (part of make check)"
@@ -347,6 +348,13 @@ check-matrix: $(SRC)/.stamp
 	@test $$(grep -E '^(gcc|clang):' build/matrix.txt | cut -d' ' -f2 \
 	  | sort -u | wc -l) = 1 \
 	  && echo "check-matrix: $(words $(MATRIX)) builds, identical outputs"
+
+# The mutation suite: each mutant of tests/mutants.txt in a scratch copy
+# of qlinear.nw under build/mutants, built and run through the code
+# tests (docs/DEVELOPERS.md).  MUTANTS="ID ..." runs only those.
+.PHONY: mutants
+mutants: | deps
+	tests/mutants.sh tests/mutants.txt $(MUTANTS)
 
 # libFuzzer on the three readers and every engine (clang).
 FUZZ_SECONDS ?= 60
