@@ -101,6 +101,9 @@ bad "M*K too large" eval "" \
 bad "M*N too large" eval "" \
     "qlinear: @F@:1: layer 4097 1 4097 is larger than 16777216 elements per matrix" \
     'layer 4097 1 4097\n'
+bad "N*K too large" eval "" \
+    "qlinear: @F@:1: layer 1 65536 65536 is larger than 16777216 elements per matrix" \
+    'layer 1 65536 65536\n'
 bad "N overflows long" eval "" \
     "qlinear: @F@:1: N 99999999999999999999 out of range [1, 65536]" \
     'layer 1 1 99999999999999999999\n'
