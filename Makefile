@@ -88,6 +88,8 @@ help:
 	@echo "make check-valgrind  the command under valgrind memcheck"
 	@echo "make check-matrix    gcc/clang x -O0/-O2/-O3 -march=native: identical outputs"
 	@echo "make mutants     the mutation suite: every mutant of tests/mutants.txt must be killed (MUTANTS=\"ID ...\" for some)"
+	@echo "make mutants-ci  the mutants marked 'ci' in tests/mutants.txt (what .ci/run runs)"
+	@echo "make check-all   make check, then check-sanitize, check-valgrind, check-matrix and the whole mutation suite"
 	@echo "make fuzz        libFuzzer for FUZZ_SECONDS (default 60) seconds"
 	@echo "make bench       speed, single thread: ours vs oneDNN, QNNPACK (PyTorch), XNNPACK; BENCH_SHAPES=\"MxKxN ...\""
 	@echo "make check-bench-smoke  the bench driver once on a tiny layer (part of make check)"
@@ -351,10 +353,21 @@ check-matrix: $(SRC)/.stamp
 
 # The mutation suite: each mutant of tests/mutants.txt in a scratch copy
 # of qlinear.nw under build/mutants, built and run through the code
-# tests (docs/DEVELOPERS.md).  MUTANTS="ID ..." runs only those.
-.PHONY: mutants
+# tests (docs/DEVELOPERS.md).  MUTANTS="ID ..." runs only those;
+# mutants-ci the subset marked "ci", which .ci/run runs (the whole list
+# takes too long for CI; make check-all runs it).
+.PHONY: mutants mutants-ci check-all
 mutants: | deps
 	tests/mutants.sh tests/mutants.txt $(MUTANTS)
+mutants-ci: | deps
+	MUTANTS_CI=1 tests/mutants.sh tests/mutants.txt
+# Everything that tests the code, the long checks included.
+check-all:
+	$(MAKE) --no-print-directory check
+	$(MAKE) --no-print-directory check-sanitize
+	$(MAKE) --no-print-directory check-valgrind
+	$(MAKE) --no-print-directory check-matrix
+	$(MAKE) --no-print-directory mutants
 
 # libFuzzer on the three readers and every engine (clang).
 FUZZ_SECONDS ?= 60

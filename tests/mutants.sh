@@ -5,7 +5,8 @@
 # command and the Check suite only), then the code tests: the catalogue
 # of bad inputs, the command's contract, compare's causes and the Check
 # suite.  A mutant is killed when one of them fails.  With IDs, only
-# those mutants.  MUTANTS_JOBS (default 2, at most 2) mutants at a time.
+# those mutants; with MUTANTS_CI=1, only those marked "ci" (the subset
+# that .ci/run runs).  MUTANTS_JOBS (default 2, at most 2) at a time.
 #
 # The summary line is "mutants: K killed, S survived, E equivalent"; the
 # script fails when a mutant not marked equivalent survives, when one
@@ -19,7 +20,7 @@ shift || true
 want_ids=" $* "
 jobs=${MUTANTS_JOBS:-2}
 (( jobs >= 1 && jobs <= 2 )) || jobs=2
-top=build/mutants
+top=${MUTANTS_DIR:-build/mutants}
 LIB="qlinear.c engines.c exact.c reader.c forum.c kernels.c"
 ROOTS="qlinear.h $LIB main.c check-qlinear.c"
 MAKE=${MAKE:-make}
@@ -34,7 +35,7 @@ perl -e '
     while (<$f>) {
         chomp;
         next if /^\s*(#|$)/;
-        if (/^mutant (\S+) (\S+)$/) { push @m, $cur = { file => $1, id => $2, line => $. }; next }
+        if (/^mutant (\S+) (\S+)( ci)?$/) { push @m, $cur = { file => $1, id => $2, ci => $3, line => $. }; next }
         die "mutants: $list:$.: a line before the first \"mutant FILE ID\"\n" unless $cur;
         if (/^(in|old|new|equivalent) (.*)$/) {
             die "mutants: $list:$.: a second \"$1\"\n" if exists $cur->{$1};
@@ -49,6 +50,7 @@ perl -e '
             if $m->{old} eq $m->{new};
         die "mutants: $list:$m->{line}: two mutants named $m->{id}\n" if $seen{$m->{id}}++;
         next if $want =~ /\S/ && $want !~ / \Q$m->{id}\E /;
+        next if $ENV{MUTANTS_CI} && !$m->{ci};
         $n++;
         open my $o, ">", sprintf("%s/%03d", $dir, $n) or die;
         print $o join("\n", $m->{id}, $m->{file}, $m->{in} // "", $m->{old},
@@ -64,15 +66,45 @@ apply() {
     perl -e '
         my ($nw, $out, $id, $in, $old, $new) = @ARGV;
         open my $f, "<", $nw or die; my @l = <$f>; close $f;
-        my ($chunk, @hits);
+        # IN is "<<chunk name>>" (its code), or a text found exactly
+        # once in the code: the place is from there to the end of that
+        # chunk definition.  Without IN, all the code.
+        # Only the code of the library: the chunks its six roots use.
+        my ($chunk, @hits, @anchor, %uses, %lib);
         for my $i (0 .. $#l) {
             if ($l[$i] =~ /^<<(.*)>>=\s*$/) { $chunk = $1; next }
             if ($l[$i] =~ /^@( |$)/) { undef $chunk; next }
-            next unless defined $chunk && ($in eq "" || $chunk eq $in);
+            push @{$uses{$chunk}}, $1 while defined $chunk && $l[$i] =~ /<<(.*?)>>/g;
+        }
+        my @todo = split " ", $ENV{LIB};
+        while (defined(my $c = shift @todo)) {
+            next if $lib{$c}++;
+            push @todo, @{$uses{$c} // []};
+        }
+        undef $chunk;
+        for my $i (0 .. $#l) {
+            if ($l[$i] =~ /^<<(.*)>>=\s*$/) { $chunk = $lib{$1} ? $1 : undef; next }
+            if ($l[$i] =~ /^@( |$)/) { undef $chunk; next }
+            push @anchor, $i if defined $chunk && $in !~ /^<<.*>>$/
+                                        && $in ne "" && index($l[$i], $in) >= 0;
+        }
+        my ($from, $to) = (0, $#l);
+        if ($in ne "" && $in !~ /^<<.*>>$/) {
+            die "mutant $id: place \"$in\" is in the code " . @anchor . " times\n"
+                unless @anchor == 1;
+            $from = $anchor[0];
+            $to = $from; $to++ while $to < $#l && $l[$to + 1] !~ /^@( |$)/;
+        }
+        undef $chunk;
+        for my $i (0 .. $#l) {
+            if ($l[$i] =~ /^<<(.*)>>=\s*$/) { $chunk = $lib{$1} ? $1 : undef; next }
+            if ($l[$i] =~ /^@( |$)/) { undef $chunk; next }
+            next unless defined $chunk && $i >= $from && $i <= $to;
+            next if $in =~ /^<<(.*)>>$/ && $chunk ne $1;
             my $n = () = $l[$i] =~ /\Q$old\E/g;
             push @hits, ($i) x $n;
         }
-        my $where = $in eq "" ? "the code of $nw" : "chunk <<$in>>";
+        my $where = $in eq "" ? "the code of the library" : "place $in";
         die "mutant $id: \"$old\" is not in $where\n" unless @hits;
         die "mutant $id: \"$old\" is in $where " . @hits . " times\n" if @hits > 1;
         $l[$hits[0]] =~ s/\Q$old\E/$new/;
@@ -80,6 +112,7 @@ apply() {
         print $hits[0] + 1, "\n";
     ' "$@"
 }
+export LIB
 
 # run_one RESULT WORKDIR -- apply, build and test one mutant; RESULT gets
 # a line "STATUS ID FILE LINE DETAIL".
@@ -87,17 +120,18 @@ run_one() {
     local r=$1 w=$2 id file in old new eq line changed t
     { read -r id; read -r file; read -r in; read -r old; read -r new; read -r eq; } < "$r"
     out() { echo "$1 $id $file ${line:-?} $2" > "$r.result"; }
-    line=$(apply qlinear.nw "$w/qlinear.nw" "$id" "$in" "$old" "$new" 2> "$r.log") \
+    line=$(apply "$top/qlinear.nw" "$w/qlinear.nw" "$id" "$in" "$old" "$new" 2> "$r.log") \
         || { out error "$(cat "$r.log")"; return; }
     for f in $ROOTS; do
         case $f in *.c) L=-L;; *) L=;; esac
-        notangle $L -R"$f" "$w/qlinear.nw" > "$w/new-$f" 2>> "$r.log" \
+        (cd "$w" && notangle $L -R"$f" qlinear.nw) > "$w/new-$f" 2>> "$r.log" \
             || { out error "notangle failed"; return; }
     done
     # The mutant must change its own file and no other.
     changed=$(for f in $ROOTS; do cmp -s "$w/new-$f" "$top/base/src/$f" || echo "$f"; done)
     [[ $changed == "$file" ]] \
         || { out error "changes [${changed//$'\n'/ }], not $file"; return; }
+    [[ -z ${MUTANTS_DRY:-} ]] || { out survived "(applies; not built: MUTANTS_DRY)"; return; }
     for f in $ROOTS; do cpif "$w/src/$f" < "$w/new-$f"; done
     touch "$w/src/.stamp"
     $MAKE --no-print-directory -s NW="$w/qlinear.nw" SRC="$w/src" \
@@ -108,22 +142,33 @@ run_one() {
         timeout 120 "tests/$t.sh" "$w/qlinear" >> "$r.log" 2>&1 \
             || { out killed "by tests/$t.sh"; return; }
     done
-    timeout 600 "$w/check-qlinear" >> "$r.log" 2>&1 \
-        || { out killed "by the Check suite: $(grep -m1 -oE '[^ ]+:[0-9]+:[EF]:[^:]*:[^:]*' "$r.log")"; return; }
+    # The Check suite one test case at a time, so that a mutant dies at
+    # its first failing case instead of after the whole suite.
+    while read -r t; do
+        CK_RUN_CASE=$t timeout 600 "$w/check-qlinear" >> "$r.log" 2>&1 \
+            || { out killed "by the Check suite: $(grep -m1 -oE '[^ ]+:[0-9]+:[EF]:[^:]*:[^:]*' "$r.log" || echo "case $t")"; return; }
+    done < "$top/cases"
     out survived ""
 }
 
 # --- the pristine sources, once, and a build directory per worker -----
+# (from a snapshot, so that an edit of qlinear.nw during a run changes
+# nothing)
 mkdir -p "$top/base/src"
+cp qlinear.nw "$top/qlinear.nw"
 for f in $ROOTS; do
     case $f in *.c) L=-L;; *) L=;; esac
-    notangle $L -R"$f" qlinear.nw > "$top/base/src/$f"
+    (cd "$top" && notangle $L -R"$f" qlinear.nw) > "$top/base/src/$f"
 done
+# The test cases, from the pristine suite (a mutant cannot drop one).
+$MAKE --no-print-directory -s build/check-qlinear > /dev/null \
+    && build/check-qlinear --list > "$top/cases" && [[ -s $top/cases ]] \
+    || { echo "mutants: cannot list the Check suite's test cases" >&2; exit 2; }
 worker() {
     local w=$top/w$1 r
     mkdir -p "$w/src" "$w/plain"
     cp "$top"/base/src/* "$w/src/"
-    cp qlinear.nw "$w/qlinear.nw"
+    cp "$top/qlinear.nw" "$w/qlinear.nw"
     touch "$w/src/.stamp"
     while read -r r; do
         run_one "$r" "$w"
