@@ -1148,6 +1148,10 @@ START_TEST(test_tflite_multiplier)
     ck_assert(q == 1 << 30 && e == 1);
     ql_tflite_multiplier(0x1p-40, &q, &e);
     ck_assert(q == 0 && e == 0);
+    ql_tflite_multiplier(0x1p-32, &q, &e);     /* the last exponent kept */
+    ck_assert(q == 1 << 30 && e == -31);
+    ql_tflite_multiplier(0x1p-33, &q, &e);     /* the first one dropped */
+    ck_assert(q == 0 && e == 0);
 }
 END_TEST
 
