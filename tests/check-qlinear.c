@@ -596,6 +596,34 @@ START_TEST(test_exact_bias)
 }
 END_TEST
 
+START_TEST(test_exact_against_double)
+{
+    uint32_t s = 99;
+    int checked = 0, bad = 0;
+    for (int t = 0; t < 2000; t++) {
+        uint8_t x[1] = { (uint8_t)(test_rand(&s) & 0xff) }, y[1];
+        int8_t w[1] = { (int8_t)((int)(test_rand(&s) & 0xff) - 128) };
+        float b[1] = { ((float)(test_rand(&s) % 20001) - 10000.0f) / 64.0f };
+        ql_layer L = { 1, 1, 1,
+                       { 0.01f + (float)(test_rand(&s) % 1000) / 997.0f,
+                         (int32_t)(test_rand(&s) % 256) },
+                       { 0.001f + (float)(test_rand(&s) % 1000) / 9973.0f, 0 },
+                       { 0.05f + (float)(test_rand(&s) % 1000) / 101.0f,
+                         (int32_t)(test_rand(&s) % 256) }, x, w, b, NULL };
+        double v = ((double)ql_acc_exact(&L, 0, 0) * L.x_q.scale
+                    * L.w_q.scale + b[0]) / L.y_q.scale;
+        if (fabs(v - floor(v) - 0.5) < 1e-6)
+            continue;
+        double want = floor(v + 0.5) + L.y_q.zero_point;
+        ql_find_engine("exact")->run(&L, y);
+        checked++;
+        bad += y[0] != (want < 0 ? 0 : want > 255 ? 255 : want);
+    }
+    ck_assert_msg(checked > 1000, "only %d layers checked", checked);
+    ck_assert_msg(bad == 0, "%d of %d layers differ", bad, checked);
+}
+END_TEST
+
 START_TEST(test_engines_on_the_forum_layer)
 {
     size_t n;
@@ -982,11 +1010,15 @@ START_TEST(test_best_kernel_takes_the_layer)
             ck_assert_msg(!ql_kernel_refuses(k, &e[i], &L), "%s, %s: the "
                           "best kernel %s refuses", e[i].name,
                           pc ? "per channel" : "per tensor", k->name);
+            if (!pc || (e[i].refuses && e[i].refuses(&L)))
+                continue;
+            ck_assert(ql_kernel_run(k, &e[i], &L, y) == 0);
+            ck_assert_msg(y[0] == 10 && y[1] == 20, "%s: %d %d, want 10 20",
+                          e[i].name, y[0], y[1]);
         }
     }
     ck_assert(ql_kernel_run(ql_best_kernel(q, &L), q, &L, y) == 0);
-    ck_assert_int_eq(y[0], 10);
-    ck_assert_int_eq(y[1], 20);
+    ck_assert_int_eq(y[0] + y[1], 30);
 }
 END_TEST
 
@@ -1444,6 +1476,7 @@ static Suite *qlinear_suite(void)
     tc = tcase_create("exact engine");
     tcase_add_test(tc, test_exact_ties);
     tcase_add_test(tc, test_exact_bias);
+    tcase_add_test(tc, test_exact_against_double);
     suite_add_tcase(s, tc);
     tc = tcase_create("engines");
     tcase_add_test(tc, test_engines_on_the_forum_layer);
