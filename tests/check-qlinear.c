@@ -1022,6 +1022,26 @@ START_TEST(test_best_kernel_takes_the_layer)
 }
 END_TEST
 
+START_TEST(test_onednn_split_at_257)
+{
+    static uint8_t x[257];
+    static int8_t w[257];
+    ql_layer L = { 1, 257, 1, { 1.0f, 0 }, { 1.0f, 0 }, { 1000.0f, 0 },
+                   x, w, NULL, NULL };
+    const ql_engine *e = ql_find_engine("onednn-avx2");
+    size_t nk;
+    const ql_kernel *k = ql_kernels(&nk);
+    uint8_t y;
+    memset(x, 255, sizeof x);
+    w[128] = w[129] = 127;
+    for (size_t i = 0; i < nk; i++)
+        if (!ql_kernel_refuses(&k[i], e, &L)) {
+            ck_assert(ql_kernel_run(&k[i], e, &L, &y) == 0);
+            ck_assert_msg(y == 65, "kernel %s: %d, want 65", k[i].name, y);
+        }
+}
+END_TEST
+
 static unsigned hard_rand(unsigned *seed)
 {
     *seed = *seed * 1103515245u + 12345u;
@@ -1508,6 +1528,7 @@ static Suite *qlinear_suite(void)
     tcase_add_test(tc, test_kernels_match_reference_on_hard_layers);
     tcase_add_test(tc, test_hard_layers_saturate);
     tcase_add_test(tc, test_best_kernel_takes_the_layer);
+    tcase_add_test(tc, test_onednn_split_at_257);
     suite_add_tcase(s, tc);
     tc = tcase_create("xnnpack");
     tcase_add_test(tc, test_xnnpack_clamps_before_converting);
