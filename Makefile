@@ -16,7 +16,7 @@ DEBS := make gcc binutils noweb pandoc check pkg-config gnuplot-nox poppler-util
 GOLDEN_DEBS := python3-torch python3-numpy
 # ... and the real libraries that the engines of issue 11 are checked
 # against (`make golden`, `make crosscheck`; not needed by `make check`).
-ENGINE_DEBS := libxnnpack-dev libgemmlowp-dev g++ qemu-user \
+ENGINE_DEBS := libxnnpack-dev libpthreadpool-dev libgemmlowp-dev g++ qemu-user \
                $(if $(shell command -v node),,nodejs npm)
 # ... and for the checks beyond `make check`:
 HARD_DEBS := clang libclang-rt-14-dev valgrind
@@ -48,8 +48,11 @@ COMMITTED := tangled/qlinear.h $(LIB:%=tangled/%) tangled/main.c \
 # learner edits), its solution (root solutions/NN-name.c) and the test
 # program check-exercise.c.
 EXERCISES := $(shell sed -n 's|^<<exercises/\(.*\.c\)>>=$$|\1|p' qlinear.nw)
+# Cheats (root cheats/NN-name.c) call the function their exercise asks
+# for; each must fail the exercise's rule.
+CHEATS := $(shell sed -n 's|^<<cheats/\(.*\.c\)>>=$$|\1|p' qlinear.nw)
 ROOTS += check-exercise.c $(EXERCISES:%=exercises/%) \
-         $(EXERCISES:%=solutions/%)
+         $(EXERCISES:%=solutions/%) $(CHEATS:%=cheats/%)
 DATA := tests/data
 CORPUS := $(shell find $(DATA) -name "*.txt" 2>/dev/null)
 
@@ -72,13 +75,16 @@ help:
 	@echo "make check-bad-inputs  the catalogue of bad inputs and command lines"
 	@echo "make check-cli       the command's contract on good input, and its help"
 	@echo "make check-compare   'qlinear compare' names the right cause on one layer per cause"
-	@echo "make check-torch     random models quantized by PyTorch, exported by from-torch.py, reproduced by qlinear (installs python3-torch)"
+	@echo "make torch2      a venv build/torch213 with the PyTorch $(TORCH2_VERSION) CPU wheel (pip), for golden, crosscheck, check-torch"
+	@echo "make check-torch     random models quantized by PyTorch 1.13 and 2.13, exported by from-torch.py, reproduced by qlinear (installs python3-torch, make torch2)"
 	@echo "make check-help      every .PHONY target has a line in 'make help'"
 	@echo "make tangle      copy the freshly tangled C into tangled/ and tests/ (commit them)"
 	@echo "make check-tangled   fail if tangled/ and tests/ differ from what qlinear.nw tangles to (CI; make check only warns)"
 	@echo "make exercises   the workshop exercises in tests/exercises: solved or to do (a status, always succeeds)"
 	@echo "make exercise N=3    build and run exercise 3's test with every message"
-	@echo "make check-exercises every starting file fails its test, every solution passes"
+	@echo "make check-exercises every starting file fails its test, every solution passes, every cheat breaks the rule"
+	@echo "make check-demos     the instructor's live demos on scratch copies: bookdata warns, the tests fail as the guide quotes (CI)"
+	@echo "make check-fresh-clone  clone HEAD into a temporary directory: make check first, make -j2 exercises (CI)"
 	@echo "make demo        run 'build/qlinear forum'"
 	@echo "make golden      regenerate tests/data with real PyTorch, XNNPACK, gemmlowp and ONNX Runtime (installs them)"
 	@echo "make crosscheck  fresh corpora from real PyTorch, XNNPACK, gemmlowp, ONNX Runtime (new seed, or SEED=n), then all tests"
@@ -89,7 +95,7 @@ help:
 	@echo "make check-matrix    gcc/clang x -O0/-O2/-O3 -march=native: identical outputs"
 	@echo "make mutants     the mutation suite: every mutant of tests/mutants.txt must be killed (MUTANTS=\"ID ...\" for some)"
 	@echo "make mutants-ci  the mutants marked 'ci' in tests/mutants.txt (what .ci/run runs)"
-	@echo "make check-all   make check, then check-sanitize, check-valgrind, check-matrix and the whole mutation suite"
+	@echo "make check-all   make check, then check-sanitize, check-valgrind, check-matrix on the whole corpora and the whole mutation suite"
 	@echo "make fuzz        libFuzzer for FUZZ_SECONDS (default 60) seconds"
 	@echo "make bench       speed, single thread: ours vs oneDNN, QNNPACK (PyTorch), XNNPACK; BENCH_SHAPES=\"MxKxN ...\""
 	@echo "make check-bench-smoke  the bench driver once on a tiny layer (part of make check)"
@@ -113,8 +119,9 @@ deps:
 	if [ -n "$$missing" ]; then \
 	  echo "Installing Debian packages:$$missing"; \
 	  sudo=""; [ "$$(id -u)" = 0 ] || sudo=sudo; \
-	  $$sudo apt-get update -qq; \
+	  $$sudo apt-get -o DPkg::Lock::Timeout=600 update -qq; \
 	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq \
+	    -o DPkg::Lock::Timeout=600 \
 	    --no-install-recommends $$missing >/dev/null; \
 	fi
 
@@ -176,6 +183,7 @@ $(B)/libqlinear.so.$(VERSION): $(LIB:%.c=$(B)/pic/%.o)
 # The manual page is the book's command reference (section "Command
 # reference"), between its two marks, with the headings in capitals.
 build/qlinear.1: $(NW) | deps
+	mkdir -p build
 	sed -n '/^% man page: begin/,/^% man page: end/p' $(NW) \
 	  | pandoc -f latex -t man -s --shift-heading-level-by=-2 \
 	    -M title=QLINEAR -M section=1 -M header="qlinear manual" \
@@ -267,6 +275,7 @@ build/gen/interface.tex: $(SRC)/qlinear.h
 	mkdir -p build/gen
 	{ echo '\begin{verbatim}'; cat $<; echo '\end{verbatim}'; } > $@
 build/qlinear.tex: $(NW) | deps
+	mkdir -p build
 	noweave -delay -index $(NW) > $@
 # A reproducible PDF: dates come from the release, not the clock.
 # (the release date of QL_VERSION)
@@ -289,20 +298,30 @@ docs/qlinear.pdf: build/qlinear.tex $(GEN) $(FIGS:%=figures/%.pdf)
 	done
 	cp build/qlinear.pdf $@
 build/qlinear.pandoc.tex: $(NW) docs/nw2pandoc.awk | deps
+	mkdir -p build
 	/usr/lib/noweb/markup $(NW) > build/qlinear.markup
 	awk -f docs/nw2pandoc.awk pass=1 build/qlinear.markup \
 	    pass=2 build/qlinear.markup > $@
-docs/qlinear.html: build/qlinear.pandoc.tex $(GEN) \
+docs/qlinear.html: build/qlinear.pandoc.tex $(GEN) docs/html-alt.pl \
                    docs/qlinear.css $(FIGS:%=figures/%.svg)
 	cd build && pandoc -f latex -t html5 -s --mathml --toc --number-sections \
 	  --default-image-extension=svg \
 	  --css qlinear.css --metadata lang=en \
 	  --metadata pagetitle=qlinear -o ../$@ qlinear.pandoc.tex \
 	  2> pandoc.log || { cat pandoc.log; exit 1; }
+	perl -0777 -pi docs/html-alt.pl $@
 	cat build/pandoc.log
 
+# A fresh `make` ends with a short summary, not the whole walk (which
+# would print the answers of exercises 3 and 7): `qlinear forum` keeps it.
 build/forum.txt: build/qlinear
-	build/qlinear forum | tee $@
+	build/qlinear forum > $@
+	@echo
+	@echo "The forum's layer (build/qlinear forum shows every step):"
+	@grep -E '^  (the question|answer [23]|engine qnnpack) ' $@
+	@tail -1 $@
+	@echo "Read next: docs/qlinear.pdf (or docs/qlinear.html), Part I;" \
+	  "the workshop's handout: docs/exercises.pdf; the tests: make check."
 demo: build/qlinear
 	build/qlinear forum
 
@@ -314,6 +333,11 @@ SAN_OPT := -O1 -g -fno-omit-frame-pointer \
            -fsanitize=address,undefined -fno-sanitize-recover=all
 VALGRIND := valgrind -q --error-exitcode=3 --leak-check=full \
             --errors-for-leak-kinds=all
+# The three checks below run every engine with every kernel on the first
+# HARD_LAYERS layers of each corpus (valgrind: of two corpora), which
+# keeps .ci/run within its time; make check-all runs them on the whole
+# corpora (HARD_LAYERS=all).
+HARD_LAYERS ?= 3
 check-sanitize: export UBSAN_OPTIONS := halt_on_error=1:print_stacktrace=1
 check-sanitize: export ASAN_OPTIONS := detect_leaks=1:halt_on_error=1
 check-sanitize: $(SRC)/.stamp
@@ -321,7 +345,8 @@ check-sanitize: $(SRC)/.stamp
 	for cc in gcc clang; do \
 	  $(MAKE) --no-print-directory B=build/san-$$cc CC=$$cc \
 	    OPT="$(SAN_OPT)" build/san-$$cc/qlinear build/san-$$cc/check-qlinear; \
-	  tests/run-all-engines.sh build/san-$$cc/qlinear build/san-$$cc/out; \
+	  QL_LAYERS=$(HARD_LAYERS) \
+	    tests/run-all-engines.sh build/san-$$cc/qlinear build/san-$$cc/out; \
 	  tests/bad-inputs.sh build/san-$$cc/qlinear; \
 	  tests/cli-contract.sh build/san-$$cc/qlinear; \
 	  tests/compare.sh build/san-$$cc/qlinear; \
@@ -329,7 +354,7 @@ check-sanitize: $(SRC)/.stamp
 	done
 check-valgrind: build/qlinear
 	$(MAKE) --no-print-directory deps EXTRA_DEBS="$(HARD_DEBS)"
-	QL_WRAP="$(VALGRIND)" \
+	QL_WRAP="$(VALGRIND)" QL_LAYERS=$(HARD_LAYERS) \
 	  tests/run-all-engines.sh build/qlinear build/valgrind-out small
 	tests/bad-inputs.sh "$(VALGRIND) build/qlinear"
 
@@ -344,7 +369,7 @@ check-matrix: $(SRC)/.stamp
 	  $(MAKE) --no-print-directory B=$$d CC=$$cc OPT="$${opt//_/ }" \
 	    $$d/qlinear $$d/check-qlinear >/dev/null; \
 	  $$d/check-qlinear > $$d/check.log || { tail $$d/check.log; exit 1; }; \
-	  tests/run-all-engines.sh $$d/qlinear $$d/out; \
+	  QL_LAYERS=$(HARD_LAYERS) tests/run-all-engines.sh $$d/qlinear $$d/out; \
 	  echo "$$m: $$(cat $$d/out/* | md5sum | cut -c1-12)"; \
 	done | tee build/matrix.txt
 	@test $$(grep -E '^(gcc|clang):' build/matrix.txt | cut -d' ' -f2 \
@@ -364,9 +389,9 @@ mutants-ci: | deps
 # Everything that tests the code, the long checks included.
 check-all:
 	$(MAKE) --no-print-directory check
-	$(MAKE) --no-print-directory check-sanitize
-	$(MAKE) --no-print-directory check-valgrind
-	$(MAKE) --no-print-directory check-matrix
+	$(MAKE) --no-print-directory check-sanitize HARD_LAYERS=all
+	$(MAKE) --no-print-directory check-valgrind HARD_LAYERS=all
+	$(MAKE) --no-print-directory check-matrix HARD_LAYERS=all
 	$(MAKE) --no-print-directory mutants
 
 # libFuzzer on the three readers and every engine (clang).
@@ -446,10 +471,16 @@ check-bench-smoke: build/bench
 # build/ex/solution/ the book's starting file and solution.  The test
 # program is compiled with QL_EXERCISE=NN (leading zero dropped).
 ex_number = $(patsubst 0%,%,$(firstword $(subst -, ,$(notdir $(1)))))
-EX_LINK = mkdir -p $(@D) && $(CC) $(QL_CFLAGS) -I$(SRC) \
-  -DQL_EXERCISE=$(call ex_number,$*) \
+# The learner's file is compiled on its own first, with
+# -Wdouble-promotion (so a double in a float32 computation is an error
+# naming the line); the test reads that object's undefined symbols
+# (nm -u) to enforce the exercise's rule.
+EX_LINK = mkdir -p $(@D) && \
+  $(CC) $(QL_CFLAGS) -Wdouble-promotion -I$(SRC) -c -o $@.o $< && \
+  $(CC) $(QL_CFLAGS) -I$(SRC) -DQL_EXERCISE=$(call ex_number,$*) \
+  -DQL_LEARNER_OBJ='"$(CURDIR)/$@.o"' -DQL_LEARNER_SRC='"$<"' \
   -DQL_TEST_DATA='"$(CURDIR)/$(DATA)"' $$(pkg-config --cflags check) \
-  -o $@ $(SRC)/check-exercise.c $< $(LIBOBJ) \
+  -o $@ $(SRC)/check-exercise.c $@.o $(LIBOBJ) \
   $$(pkg-config --libs check) $(LDLIBS)
 build/ex/learner/%: tests/exercises/%.c $(SRC)/check-exercise.c $(LIBOBJ)
 	@$(EX_LINK)
@@ -457,15 +488,23 @@ build/ex/start/%: $(SRC)/exercises/%.c $(SRC)/check-exercise.c $(LIBOBJ)
 	@$(EX_LINK)
 build/ex/solution/%: $(SRC)/solutions/%.c $(SRC)/check-exercise.c $(LIBOBJ)
 	@$(EX_LINK)
+build/ex/cheat/%: $(SRC)/cheats/%.c $(SRC)/check-exercise.c $(LIBOBJ)
+	@$(EX_LINK)
 .PHONY: exercises exercise check-exercises
-exercises: $(SRC)/.stamp $(LIBOBJ)
+exercises: $(SRC)/.stamp $(LIBOBJ) build/qlinear
 	@tests/exercises.sh status $(EXERCISES:.c=)
-exercise: $(SRC)/.stamp $(LIBOBJ)
+exercise: $(SRC)/.stamp $(LIBOBJ) build/qlinear
 	@tests/exercises.sh run "$(N)" $(EXERCISES:.c=)
 # Each starting file must fail its test and each solution pass it.
-check: check-exercises
 check-exercises: $(EXERCISES:%.c=build/ex/start/%) \
-                 $(EXERCISES:%.c=build/ex/solution/%)
+                 $(EXERCISES:%.c=build/ex/solution/%) \
+                 $(CHEATS:%.c=build/ex/cheat/%)
+	@for e in $(CHEATS:.c=); do \
+	  ! build/ex/cheat/$$e > build/ex/cheat/$$e.log 2>&1 \
+	    && grep -q 'Rule: an exercise may call' build/ex/cheat/$$e.log || { \
+	    cat build/ex/cheat/$$e.log; \
+	    echo "check-exercises: the cheat $$e does not break the rule"; exit 1; }; \
+	done
 	@for e in $(EXERCISES:.c=); do \
 	  ! build/ex/start/$$e > build/ex/start/$$e.log 2>&1 || { \
 	    echo "check-exercises: the starting file of $$e passes"; exit 1; }; \
@@ -474,7 +513,31 @@ check-exercises: $(EXERCISES:%.c=build/ex/start/%) \
 	    echo "check-exercises: the solution of $$e fails"; exit 1; }; \
 	done; \
 	echo "check-exercises: $(words $(EXERCISES)) starting files fail" \
-	  "their tests, $(words $(EXERCISES)) solutions pass"
+	  "their tests, $(words $(EXERCISES)) solutions pass," \
+	  "$(words $(CHEATS)) cheats break the rule"
+
+# The guide's live demonstrations, each an edit of qlinear.nw applied to
+# a scratch copy under build/demos/ (tests/check-demos.sh says how).
+.PHONY: check-demos check-fresh-clone
+check-demos: | deps
+	MAKE="$(MAKE)" tests/check-demos.sh
+# Every documented first command works in a fresh clone of HEAD: `make
+# check` in one, `make -j2 exercises` (which must build build/qlinear)
+# in another.  Uncommitted changes are not in the clone.
+check-fresh-clone: | deps
+	d=$$(mktemp -d); trap 'rm -rf "$$d"' EXIT; \
+	git clone -q . "$$d/a"; git clone -q . "$$d/b"; \
+	$(MAKE) --no-print-directory -C "$$d/b" -j2 exercises > "$$d/b.log" 2>&1 \
+	  || { tail -30 "$$d/b.log"; echo "check-fresh-clone: make -j2 exercises failed"; exit 1; }; \
+	grep -q '^exercises: 0 solved, $(words $(EXERCISES)) to do$$' "$$d/b.log" \
+	  || { tail -30 "$$d/b.log"; echo "check-fresh-clone: make exercises did not report $(words $(EXERCISES)) to do"; exit 1; }; \
+	test -x "$$d/b/build/qlinear" \
+	  || { echo "check-fresh-clone: make exercises did not build build/qlinear"; exit 1; }; \
+	$(MAKE) --no-print-directory -C "$$d/a" check > "$$d/a.log" 2>&1 \
+	  || { tail -40 "$$d/a.log"; echo "check-fresh-clone: make check failed in a fresh clone"; exit 1; }; \
+	echo "check-fresh-clone: in fresh clones of $$(git rev-parse --short HEAD)," \
+	  "make -j2 exercises built build/qlinear and make check passed:" \
+	  "$$(tail -1 "$$d/a.log")"
 
 # --- the instructor's guide and the slides ------------------------------
 # Markdown in docs/; docs/fill.pl first puts in the book's generated
@@ -535,22 +598,55 @@ docs/instructor.html: build/docs/instructor.md docs/qlinear.css
 # After an edit of qlinear.nw the committed copies lag behind: `make
 # check` only warns (TANGLED_WARN), CI's `make check-tangled` fails.
 # A book built with warnings (bookdata found a disagreement) fails it.
-check: check-roots check-docs check-bad-inputs check-cli check-compare \
-       check-help check-install check-bench-smoke
-	$(MAKE) --no-print-directory check-tangled TANGLED_WARN=1
-	$(MAKE) --no-print-directory check-suite
-	@test ! -s build/gen/warnings.txt
+# The checks before the suite run with -k and a failure among them does
+# not stop it: after a broken edit (the guide's live demos) the suite's
+# messages are the ones that say what broke.
+CHECKS := check-roots check-docs check-bad-inputs check-cli check-compare \
+          check-help check-install check-bench-smoke check-exercises
+check: | deps
+	@ok=1; $(MAKE) --no-print-directory -k $(CHECKS) || ok=0; \
+	$(MAKE) --no-print-directory check-tangled TANGLED_WARN=1; \
+	$(MAKE) --no-print-directory check-suite || ok=0; \
+	if [ $$ok = 0 ]; then \
+	  echo "make check: failed (the messages above name the checks)"; \
+	  exit 1; fi; \
+	test ! -s build/gen/warnings.txt || { echo "make check: the book" \
+	  "shows warnings in a box (build/gen/warnings.txt)"; exit 1; }
 check-bad-inputs: build/qlinear
 	tests/bad-inputs.sh build/qlinear
 check-cli: build/qlinear
 	tests/cli-contract.sh build/qlinear
 check-compare: build/qlinear
 	tests/compare.sh build/qlinear
+# PyTorch 2.13 beside Debian's 1.13: a virtual environment under build/
+# with the CPU wheel (pinned, never a plain `torch`, which would fetch a
+# CUDA build).  The stamp records the version and engines it reports.
+TORCH2_VERSION := 2.13.0
+TORCH2 := build/torch213
+TORCH2_PY := $(TORCH2)/bin/python
+.PHONY: torch2
+torch2: $(TORCH2)/.stamp
+$(TORCH2)/.stamp:
+	$(MAKE) --no-print-directory deps EXTRA_DEBS="python3-venv"
+	rm -rf $(TORCH2)
+	/usr/bin/python3 -m venv $(TORCH2)
+	start=$$(date +%s); \
+	$(TORCH2)/bin/pip install -q --disable-pip-version-check \
+	  torch==$(TORCH2_VERSION)+cpu numpy torchao==0.18.0 2>&1 | { grep -v "is ignored" || true; }; \
+	echo "torch2: pip install took $$(( $$(date +%s) - start )) s"
+	$(TORCH2_PY) -c 'import torch; print("torch", torch.__version__); \
+	  print("engines", *torch.backends.quantized.supported_engines)' \
+	  | tee $@.tmp
+	mv $@.tmp $@
+
 # Not part of `make check`: it needs PyTorch, which it installs.
 check-torch: build/qlinear $(SRC)/.stamp
 	$(MAKE) --no-print-directory deps EXTRA_DEBS="$(GOLDEN_DEBS)"
 	/usr/bin/python3 tests/torch-roundtrip.py build/qlinear \
 	  $(SRC)/from-torch.py build/torch-roundtrip
+	$(MAKE) --no-print-directory torch2
+	$(TORCH2_PY) tests/torch-roundtrip.py build/qlinear \
+	  $(SRC)/from-torch.py build/torch-roundtrip-2.13
 check-suite: build/check-qlinear
 	@! CK_RUN_CASE=no-such-case build/check-qlinear >/dev/null 2>&1 || { \
 	  echo "check-suite: a CK_RUN_CASE that names no test case passed"; exit 1; }
@@ -559,8 +655,11 @@ check-suite: build/check-qlinear
 list-tests: build/check-qlinear
 	@build/check-qlinear --list
 # The .PHONY targets, from make's own database, each need a help line.
+# (The database is printed while asking about `help`, whose recipe has no
+# $(MAKE): asking about .PHONY itself would run the recipes of check and
+# check-help, which call make, and recurse.)
 check-help:
-	@phony=$$({ $(MAKE) -pRrq -f $(firstword $(MAKEFILE_LIST)) .PHONY \
+	@phony=$$({ $(MAKE) -pRrq -f $(firstword $(MAKEFILE_LIST)) help \
 	  2>/dev/null || true; } | sed -n 's/^\.PHONY: //p'); \
 	test -n "$$phony"; \
 	help=$$($(MAKE) --no-print-directory -s help); missing=""; \
@@ -617,6 +716,8 @@ check-docs: docs/qlinear.pdf docs/qlinear.html docs/exercises.pdf \
 	  "the handout shows a test or a solution (above)"; exit 1; }
 	@! pdffonts docs/exercises.pdf | awk 'NR > 2 && $$(NF-4) != "yes"' | grep .
 	@perl tests/readme-sections.pl build/qlinear.toc README.md
+	@perl tests/part1-stats.pl $(NW) 0.20 8
+	@perl tests/html-attrs.pl docs/qlinear.html
 	@echo "check-docs: PDF without undefined references or overfull lines," \
 	  "all fonts embedded; HTML with MathML and no raw TeX math;" \
 	  "$(words $(FIGS)) figures in PDF and SVG; a handout of" \
@@ -630,7 +731,12 @@ golden: build/qlinear
 	build/qlinear cpu
 	/usr/bin/python3 tests/golden.py --onednn "$(ONEDNN_ISAS)" $(DATA)
 	/usr/bin/python3 tests/golden-perchannel.py --onednn "$(ONEDNN_ISAS)" $(DATA)
+	/usr/bin/python3 tests/golden-relu.py --onednn "$(ONEDNN_ISAS)" $(DATA)
 	build/qlinear cpu > $(DATA)/onednn/cpu.txt
+	$(MAKE) --no-print-directory torch2
+	$(TORCH2_PY) tests/golden-torch2.py --isas "$(ONEDNN_ISAS)" $(DATA) $(DATA)
+	$(TORCH2_PY) tests/forum-torch2.py --isas "$(ONEDNN_ISAS)" --out $(DATA)
+	$(TORCH2_PY) tests/pt2e-torch2.py build/qlinear build/pt2e $(DATA)
 	$(MAKE) --no-print-directory drivers
 	tests/drivers/golden.sh $(DATA) build/drivers
 
@@ -663,7 +769,7 @@ build/ort/node_modules/onnxruntime-node:
 # The engines of issue 11 get fresh corpora from their real libraries.
 crosscheck: build/check-qlinear build/qlinear
 	$(MAKE) --no-print-directory deps EXTRA_DEBS="$(GOLDEN_DEBS) $(ENGINE_DEBS)"
-	$(MAKE) --no-print-directory drivers
+	$(MAKE) --no-print-directory drivers torch2
 	seed=$${SEED:-$$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}; \
 	isas="$(ONEDNN_ISAS)"; \
 	echo "crosscheck: seed $$seed"; \
@@ -673,11 +779,20 @@ crosscheck: build/check-qlinear build/qlinear
 	  build/crosscheck; \
 	/usr/bin/python3 tests/golden-perchannel.py --seed $$seed \
 	  --onednn "$$isas" build/crosscheck; \
+	/usr/bin/python3 tests/golden-relu.py --seed $$seed \
+	  --onednn "$$isas" build/crosscheck; \
 	cp -r $(DATA)/fbgemm build/crosscheck/; \
+	$(TORCH2_PY) tests/golden-torch2.py --isas "$$isas" build/crosscheck \
+	  build/crosscheck; \
+	$(TORCH2_PY) tests/forum-torch2.py --isas "$$isas" --out build/crosscheck; \
+	$(TORCH2_PY) tests/pt2e-torch2.py build/qlinear build/pt2e \
+	  build/crosscheck; \
 	tests/drivers/golden.sh build/crosscheck build/drivers $$seed \
 	  | tee build/crosscheck/engines.log; \
 	export "$$(grep '^QL_ORT_ISAS=' build/crosscheck/engines.log)"; \
-	QL_ONEDNN_ISAS="$$(echo $$isas | sed 's/:[A-Z0-9_]*//g')" \
+	names="$$(echo $$isas | sed 's/:[A-Z0-9_]*//g')"; \
+	QL_TORCH2_ISAS="$$names" QL_TORCH2_X86_ISA="$${names%% *}" \
+	QL_ONEDNN_ISAS="$$names" \
 	QL_TEST_DATA=$(CURDIR)/build/crosscheck build/check-qlinear
 
 clean:

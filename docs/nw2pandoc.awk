@@ -144,11 +144,12 @@ function appendices(t,    lab) {
 # Figures: pandoc's captions carry no number, so "Figure N. " is put in
 # front of each, counted as LaTeX counts them.  A \paragraph is a run-in
 # heading, not a level pandoc would number (as 5.4.0.3): bold text.
+# Its title may hold one level of braces (quoted code, a macro).
 function runin(t,    head) {
     if (index(t, "\\begin{figure")) nfig++
     if (index(t, "\\caption{"))
         sub(/\\caption\{/, "\\caption{Figure " nfig ". ", t)
-    while (match(t, /\\paragraph\{[^}]*\}/)) {
+    while (match(t, /\\paragraph\{([^{}]|\{[^{}]*\})*\}/)) {
         head = substr(t, RSTART + 11, RLENGTH - 12)
         t = substr(t, 1, RSTART - 1) "\\emph{\\textbf{" head "}}" \
             substr(t, RSTART + RLENGTH)

@@ -26,7 +26,26 @@ static const float div_example_s = 0.00214854861f;
 static const float zp_example_r = 0.5f;
 static const int32_t zp_example_z = 1;
 static const struct { int32_t acc; float m; int32_t zy; }
-    requant_tie = { 5, 0.5f, 0 }, requant_order = { 600, 0.5f, -100 };
+    requant_tie = { 5, 0.5f, 0 }, requant_order = { -100, 0.5f, 100 };
+static const float pair_input_f32[2] = { 1.0f, 0.98f };
+static const float pair_weight_f32[2] = { 0.5f, 0.47f };
+
+static ql_layer pair_example_layer(int reduce_range, uint8_t x[2],
+                                   int8_t w[2])
+{
+    ql_scheme sx = { QL_QUINT8, 0, reduce_range };
+    ql_scheme sw = { QL_QINT8, 0, 0 }, sy = { QL_QUINT8, 0, 0 };
+    float y = pair_input_f32[0] * pair_weight_f32[0]
+              + pair_input_f32[1] * pair_weight_f32[1];
+    ql_layer L = { 1, 2, 1, ql_observe(sx, pair_input_f32, 2),
+                   ql_observe(sw, pair_weight_f32, 2),
+                   ql_observe(sy, &y, 1), x, w, NULL, NULL, 0 };
+    for (int k = 0; k < 2; k++) {
+        x[k] = (uint8_t)ql_quantize(pair_input_f32[k], L.x_q, QL_QUINT8);
+        w[k] = (int8_t)ql_quantize(pair_weight_f32[k], L.w_q, QL_QINT8);
+    }
+    return L;
+}
 #include <stdarg.h>
 static FILE *out;
 
@@ -225,6 +244,18 @@ static void forum_walk(void)
     def("WalkWrRounded", "%d", (int)ql_round_half_even(wr));
     def("WalkWq", "%d", (int)ql_quantize(forum_weight_f32[0], L->w_q,
                                           QL_QINT8));
+    for (int k = 0; k < 2; k++)
+        def(nm("ForumIn%c", "AB"[k]), "%.9g", (double)forum_input_f32[k]);
+    for (int k = 0; k < 4; k++)
+        def(nm("ForumWt%c", "ABCD"[k]), "%.9g", (double)forum_weight_f32[k]);
+    float wd = forum_weight_f32[3] * (1.0f / L->w_q.scale);
+    def("WalkWdOverS", "%.2f", (double)wd);
+    def("WalkWdRounded", "%d", (int)ql_round_half_even(wd));
+    def("WalkWdq", "%d", (int)ql_quantize(forum_weight_f32[3], L->w_q,
+                                           QL_QINT8));
+    def("WalkForumQx", "%d, %d",
+        (int)ql_forum_quantize(forum_input_f32[0], L->x_q),
+        (int)ql_forum_quantize(forum_input_f32[1], L->x_q));
     float mq = (float)((double)L->x_q.scale * L->w_q.scale / L->y_q.scale);
     for (size_t j = 0; j < 2; j++) {
         float v = (float)ql_acc_question(L, 0, j) * mq;
@@ -269,7 +300,8 @@ static void quantizer_examples(void)
     def("QuantZpForum", "%d", (int)ql_forum_quantize(zp_example_r, z));
     float tie = (float)requant_tie.acc * requant_tie.m;
     float ord = (float)requant_order.acc * requant_order.m;
-    float early = ql_round_half_even(ord) > 255 ? 255 : ql_round_half_even(ord);
+    float early = ql_round_half_even(ord);     /* clamped before Z_y: */
+    early = early < 0 ? 0 : early > 255 ? 255 : early;
     def("RqTieAcc", "%d", (int)requant_tie.acc);
     def("RqTieM", "%g", (double)requant_tie.m);
     def("RqTieV", "%g", (double)tie);
@@ -307,6 +339,8 @@ static void counts_and_bounds(void)
     def("AccRawLo", "%d", 255 * -128);
     def("AccRawHi", "%d", 255 * 127);
     def("AccMaxKRaw", "%d", INT32_MAX / (255 * 128));
+    def("AccMaxDim", "%d", QL_MAX_DIM);
+    def("AccMaxSum", "%lld", (long long)QL_MAX_DIM * big);
     def("PairXa", "%d", 255);
     def("PairXb", "%d", 255);
     def("PairWa", "%d", 127);
@@ -315,6 +349,47 @@ static void counts_and_bounds(void)
     def("PairSat", "%d", (int)ql_sat16(255 * 127 * 2));
     def("PairRRPos", "%d", 127 * 127 * 2);
     def("PairRRNeg", "%d", 127 * -128 * 2);
+    for (int rr = 0; rr < 2; rr++) {
+        uint8_t x[2], ya, ye;
+        int8_t w[2];
+        double d;
+        ql_probe pr = { 0 };
+        ql_layer L = pair_example_layer(rr, x, w);
+        const char *who = rr ? "PairRr" : "PairEx";
+        int32_t raw = x[0] * w[0] + x[1] * w[1];
+        const ql_engine *avx2 = ql_find_engine("fbgemm-avx2");
+        ql_engine_probe(avx2, &L, 0, 0, &pr);
+        avx2->run(&L, &ya);
+        ql_find_engine("exact")->run(&L, &ye);
+        ql_forum_answer3(&L, &d);
+        def(nm("%sInA", who), "%g", (double)pair_input_f32[0]);
+        def(nm("%sInB", who), "%g", (double)pair_input_f32[1]);
+        def(nm("%sWtA", who), "%g", (double)pair_weight_f32[0]);
+        def(nm("%sWtB", who), "%g", (double)pair_weight_f32[1]);
+        def(nm("%sXa", who), "%d", x[0]);
+        def(nm("%sXb", who), "%d", x[1]);
+        def(nm("%sWa", who), "%d", w[0]);
+        def(nm("%sWb", who), "%d", w[1]);
+        def(nm("%sZx", who), "%d", (int)L.x_q.zero_point);
+        def(nm("%sZw", who), "%d", (int)L.w_q.zero_point);
+        def(nm("%sZy", who), "%d", (int)L.y_q.zero_point);
+        def(nm("%sProdA", who), "%d", x[0] * w[0]);
+        def(nm("%sProdB", who), "%d", x[1] * w[1]);
+        def(nm("%sRaw", who), "%d", raw);
+        def(nm("%sSat", who), "%d", (int)ql_sat16(raw));
+        def(nm("%sAccExact", who), "%lld", (long long)ql_acc_exact(&L, 0, 0));
+        def(nm("%sAccAvx", who), "%lld", (long long)pr.acc);
+        def(nm("%sValAvx", who), "%.1f", pr.value);
+        def(nm("%sByteAvx", who), "%d", ya);
+        def(nm("%sByteExact", who), "%d", ye);
+        def(nm("%sByteAThree", who), "%.0f", d);
+        def(nm("%sValAThree", who), "%.1f", (double)ql_acc_exact(&L, 0, 0)
+            * ((double)L.x_q.scale * L.w_q.scale) / L.y_q.scale);
+        if ((rr == 0) != (ql_sat16(raw) != raw) || (rr == 0) != (ya != ye)
+            || d != ye)
+            warn_book("the pair example no longer saturates, or is no "
+                      "longer cured by reduce_range");
+    }
 }
 
 static uint32_t seed = 20221027u;
@@ -711,6 +786,8 @@ static void corpus_numbers(const char *out_dir)
     def("CorpObservedNoBias", "%zu", st[2][0].layers);
     def("AnsTiesAThree", "%zu", st[2][1].bad_layers);
     def("AnsObservedAThree", "%zu", st[2][0].bad_layers);
+    def("AnsExtremesAThree", "%zu", st[2][2].bad_layers);
+    def("CorpExtremesNoBias", "%zu", st[2][2].layers);
     def("AnsTiesExact", "%zu", st[6][1].bad_layers);
     def("AnsTiesMaxDiff", "%d", scan("qnnpack/ties", run_answer3).most);
     f = open_out(out_dir, "fig-disagree.dat");
@@ -817,7 +894,9 @@ static ql_corpus_stats per_channel_compare(const char *layers,
     ql_corpus_stats st = compare_with(layers, expected,
                                       ql_find_engine(engine)->run, 0);
     if (st.bad_outputs != 0)
-        fail_book("an engine disagrees with a per-channel corpus");
+        warn_book("engine %s disagrees with the per-channel corpus %s "
+                  "(answers %s) on %zu of %zu outputs", engine, layers,
+                  expected, st.bad_outputs, st.outputs);
     return st;
 }
 
@@ -857,7 +936,7 @@ static void fbgemm_example(void)
     static uint8_t x[2] = { 255, 255 };
     static int8_t w[2] = { 127, 127 };
     ql_layer L = { 1, 2, 1, { 1.0f, 0 }, { 1.0f, 0 }, { 300.0f, 0 },
-                   x, w, NULL, NULL };
+                   x, w, NULL, NULL, 0 };
     uint8_t a, b;
     ql_find_engine("fbgemm")->run(&L, &a);
     ql_find_engine("fbgemm-avx2")->run(&L, &b);
@@ -874,6 +953,7 @@ typedef struct {
     size_t layers, bias, saturates, ties, overflows, max_k;
     int max_x, max_diff;
     size_t isa_layers, isa_one, isa_more, q_layers, q_outputs;
+    size_t avx_exact, vnni_exact;   /* layers where a kernel != exact */
 } fb_corpus;
 static const char *const fb_name[3] = { "mixed", "observed",
                                         "observed-reduce-range" };
@@ -931,8 +1011,11 @@ static void fbgemm_table(const char *out_dir)
         while (corpus_next(&cv) && corpus_next(&ca)) {
             const uint8_t *v = cv.want, *a = ca.want;
             uint8_t *q = run_new(ql_find_engine("qnnpack")->run, &cv.L);
-            int sat = 0, qd = 0;
+            uint8_t *e = run_new(ql_find_engine("exact")->run, &cv.L);
+            int sat = 0, qd = 0, ae = 0, ve = 0;
             for (size_t o = 0; o < cv.L.m * cv.L.n; o++) {
+                ae |= a[o] != e[o];
+                ve |= v[o] != e[o];
                 int d = abs(a[o] - v[o]);
                 sat |= d != 0;
                 c->isa_one += d == 1;
@@ -943,7 +1026,10 @@ static void fbgemm_table(const char *out_dir)
             }
             c->isa_layers += sat;
             c->q_layers += qd;
+            c->avx_exact += ae;
+            c->vnni_exact += ve;
             free(q);
+            free(e);
             fb_look(&cv.L, c);
         }
         corpus_close(&cv);
@@ -970,6 +1056,8 @@ static void fbgemm_table(const char *out_dir)
         def(nm("%sSaturates", prefix[i]), "%zu", fb[i].saturates);
         def(nm("%sTies", prefix[i]), "%zu", fb[i].ties);
         def(nm("%sOverflows", prefix[i]), "%zu", fb[i].overflows);
+        def(nm("%sAvxExact", prefix[i]), "%zu", fb[i].avx_exact);
+        def(nm("%sVnniExact", prefix[i]), "%zu", fb[i].vnni_exact);
     }
 }
 
@@ -1004,6 +1092,25 @@ static void fbgemm_same(void)
     corpus_close(&co);
     corpus_close(&cr);
     def("FbRRSame", "%zu", same);
+}
+
+static void fbgemm_perchannel(void)
+{
+    corpus_reader cv, ca;
+    size_t layers = 0, outputs = 0, differ = 0;
+    corpus_open(&cv, "fbgemm/perchannel", "fbgemm/perchannel-vnni-relu0");
+    corpus_open(&ca, "fbgemm/perchannel", "fbgemm/perchannel-avx2-relu0");
+    while (corpus_next(&cv) && corpus_next(&ca)) {
+        size_t n = cv.L.m * cv.L.n;
+        layers++;
+        outputs += n;
+        differ += memcmp(cv.want, ca.want, n) != 0;
+    }
+    corpus_close(&cv);
+    corpus_close(&ca);
+    def("FbPcLayers", "%zu", layers);
+    def("FbPcOutputs", "%zu", outputs);
+    def("FbPcIsaDiffer", "%zu", differ);
 }
 
 static void answer3_causes(void)
@@ -1123,10 +1230,11 @@ static void pipeline_data(const char *dir)
     fprintf(f, "3.6 2.2 \"quantize\"\n7.2 2.2 \"int8 GEMM\"\n"
             "10.6 2.2 \"\u00d7 M\"\n10.6 0.7 \"round\"\n7.2 0.7 \"+ Z_y\"\n"
             "3.6 0.7 \"clamp\"\n");
-    fprintf(f, "3.6 1.8 \"S_x, Z_x = %d\"\n7.2 1.8 \"Z_w = %d, int32\"\n"
+    fprintf(f, "3.6 1.8 \"S_x = %.4g, Z_x = %d\"\n7.2 1.8 \"Z_w = %d, int32\"\n"
             "10.6 1.8 \"M = %.9g\"\n10.6 0.3 \"half to even\"\n"
             "7.2 0.3 \"Z_y = %d\"\n3.6 0.3 \"to [0, 255]\"\n",
-            (int)L->x_q.zero_point, (int)L->w_q.zero_point, (double)mq,
+            (double)L->x_q.scale, (int)L->x_q.zero_point,
+            (int)L->w_q.zero_point, (double)mq,
             (int)L->y_q.zero_point);
     fclose(f);
     f = open_out(dir, "fig-pipeline-arrows.dat");
@@ -1225,11 +1333,9 @@ static void tie_data(const char *dir)
         fprintf(f, "%d\n", i);
     fclose(f);
     f = open_out(dir, "fig-tie-marks.dat");
-    fprintf(f, "%.6f 1 \"float32 fl(fl(a)M) = %.9g -> code %.0f\"\n",
-            (tie_float - tie) / ulp, tie_float,
+    fprintf(f, "%.6f 1 \"float32: code %.0f\"\n", (tie_float - tie) / ulp,
             (double)ql_round_half_even((float)tie_float) + tie_zy);
-    fprintf(f, "%.6f 2 \"double a S_x S_w / S_y = %.10f -> code %.0f\"\n",
-            (tie_double - tie) / ulp, tie_double,
+    fprintf(f, "%.6f 2 \"double: code %.0f\"\n", (tie_double - tie) / ulp,
             nearbyint(tie_double) + tie_zy);
     fclose(f);
     def("TieAcc", "%.0f", tie_acc);
@@ -1288,6 +1394,58 @@ static void rounding_failures(const char *name, float (*rule)(float))
     def(name, "%s", total ? list : "none of them");
 }
 
+static void rounding_cases(void)      /* every case, for the prose */
+{
+    char list[600] = "";
+    for (int i = 0; i < ROUND_CASES; i++) {
+        size_t used = strlen(list);
+        snprintf(list + used, sizeof list - used, "%s$%.9g$",
+                 i == 0 ? "" : i == ROUND_CASES - 1 ? " and " : ", ",
+                 (double)round_cases[i].v);
+    }
+    def("RoundCases", "%s", list);
+    def("RoundCaseCount", "%d", (int)ROUND_CASES);
+}
+
+static void forum_real_outputs(const char *corpus, const char *answers,
+                               uint8_t y[2])
+{
+    char pl[1024], pe[1024];
+    const ql_layer *F = ql_forum_layer();
+    ql_reader r;
+    ql_layer L;
+    int same = 0;
+    corpus_path(pl, sizeof pl, corpus, "layers");
+    corpus_path(pe, sizeof pe, answers, "expected");
+    FILE *f = fopen(pl, "r");
+    if (!f)
+        fail_book(pl);
+    ql_reader_init(&r, f, pl);
+    if (ql_read_layer(&r, &L) > 0) {
+        same = L.m == 1 && L.k == 2 && L.n == 2 && !L.bias && !L.relu
+               && !L.w_channel && !memcmp(L.x, F->x, 2)
+               && !memcmp(L.w, F->w, 4)
+               && L.x_q.scale == F->x_q.scale && L.w_q.scale == F->w_q.scale
+               && L.y_q.scale == F->y_q.scale
+               && L.x_q.zero_point == F->x_q.zero_point
+               && L.w_q.zero_point == F->w_q.zero_point
+               && L.y_q.zero_point == F->y_q.zero_point;
+        ql_layer_free(&L);
+    }
+    fclose(f);
+    if (!same)
+        fail_book("a corpus of the forum table does not start with the "
+                  "forum's layer");
+    f = fopen(pe, "r");
+    if (!f)
+        fail_book(pe);
+    ql_reader_init(&r, f, pe);
+    if (ql_read_outputs(&r, 2, y) != 1)
+        fail_book("a corpus of the forum table has no outputs for the "
+                  "forum's layer");
+    fclose(f);
+}
+
 static void row(FILE *f, const char *label, const char *fmt, double a,
                 double b)
 {
@@ -1334,7 +1492,8 @@ static void forum_table(const char *dir)
         (double)ql_round_half_even((float)v[0]),
         (double)ql_round_half_even((float)v[1]));
     ql_find_engine("qnnpack")->run(L, y);
-    row(f, "QNNPACK output ($+Z_y$, clamped)", "%g", y[0], y[1]);
+    row(f, "our \\texttt{qnnpack} engine: output ($+Z_y$, clamped)", "%g",
+        y[0], y[1]);
     fputs("\\midrule\n", f);
     row(f, "question: accumulator", "%g", wrong[0], wrong[1]);
     row(f, "question: accumulator $\\times\\,\\fl(M)$", "%.1f", qs[0], qs[1]);
@@ -1345,9 +1504,16 @@ static void forum_table(const char *dir)
     row(f, "answer 2: output", "%.9g", a2[0], a2[1]);
     row(f, "answer 3: output", "%g", a3[0], a3[1]);
     ql_find_engine("fbgemm")->run(L, y);
-    row(f, "FBGEMM output", "%g", y[0], y[1]);
+    row(f, "our \\texttt{fbgemm} engine: output", "%g", y[0], y[1]);
     ql_find_engine("exact")->run(L, y);
-    row(f, "exact output", "%g", y[0], y[1]);
+    row(f, "our exact engine: output", "%g", y[0], y[1]);
+    fputs("\\midrule\n", f);
+    forum_real_outputs("qnnpack/observed", "qnnpack/observed", y);
+    row(f, "real PyTorch 1.13 QNNPACK", "%g", y[0], y[1]);
+    forum_real_outputs("fbgemm/mixed", "fbgemm/mixed-avx2", y);
+    row(f, "real FBGEMM library, AVX2", "%g", y[0], y[1]);
+    forum_real_outputs("fbgemm/mixed", "fbgemm/mixed-vnni", y);
+    row(f, "real FBGEMM library, VNNI", "%g", y[0], y[1]);
     table_close(f);
 }
 
@@ -1437,6 +1603,11 @@ static void many_engines(const char *out_dir)
 {
     size_t ne, layers = 0, outputs = 0;
     const ql_engine *e = ql_engines(&ne);
+    for (size_t a = 0; a < ne; a++)     /* PyTorch 2.13's rows: their own table */
+        if (strstr(e[a].name, "-2.13")) {
+            ne = a;
+            break;
+        }
     if (ne > MANY_MAX)
         fail_book("more engines than MANY_MAX");
     many_walk(e, ne, &layers, &outputs);
@@ -1489,6 +1660,270 @@ static void many_engines(const char *out_dir)
         table_row(f, "\\texttt{%s} & $[%d, %d]$ ", e[a].name, y[0], y[1]);
     }
     table_close(f);
+}
+
+static char t2_new[64], t2_old[64];
+
+static void t2_read_version(char *buf, size_t size, const char *path,
+                            const char *key)
+{
+    char line[512];
+    FILE *f = fopen(path, "r");
+    if (!f)
+        fail_book(nm("cannot open %s", path));
+    buf[0] = 0;
+    while (!buf[0] && fgets(line, sizeof line, f)) {
+        char *p = strstr(line, key);
+        if (p)
+            sscanf(p + strlen(key), "%63[^, \n]", buf);
+    }
+    fclose(f);
+    if (!buf[0] || strlen(buf) >= size)
+        fail_book(nm("%s: no '%s'", path, key));
+}
+
+static const struct {
+    const char *corpus, *answers, *engine, *row, *old;
+} t2[] = {
+    { "qnnpack/observed", "qnnpack/observed",
+      "qnnpack", "qnnpack", NULL },
+    { "qnnpack/observed", "torch-2.13/qnnpack-observed-qnnpack-avx2",
+      "qnnpack", "qnnpack", "qnnpack" },
+    { "qnnpack/observed", "torch-2.13/qnnpack-observed-fbgemm-avx2",
+      "fbgemm", "fbgemm-2.13-avx2", "fbgemm-avx2" },
+    { "qnnpack/observed", "torch-2.13/qnnpack-observed-x86-avx2",
+      "x86", "x86-2.13-avx2", "fbgemm-avx2" },
+    { "qnnpack/ties", "qnnpack/ties",
+      "qnnpack", "qnnpack", NULL },
+    { "qnnpack/ties", "torch-2.13/qnnpack-ties-qnnpack-avx2",
+      "qnnpack", "qnnpack", "qnnpack" },
+    { "qnnpack/ties-bias", "qnnpack/ties-bias",
+      "qnnpack", "qnnpack", NULL },
+    { "qnnpack/ties-bias", "torch-2.13/qnnpack-ties-bias-qnnpack-avx2",
+      "qnnpack", "qnnpack", "qnnpack" },
+    { "qnnpack/ties-bias", "torch-2.13/qnnpack-ties-bias-fbgemm-avx2",
+      "fbgemm", "fbgemm-2.13-avx2", "fbgemm-avx2" },
+    { "qnnpack/perchannel", "qnnpack/perchannel",
+      "qnnpack", "qnnpack", NULL },
+    { "qnnpack/perchannel", "torch-2.13/qnnpack-perchannel-qnnpack-avx2",
+      "qnnpack", "qnnpack", "qnnpack" },
+    { "onednn/observed", "onednn/observed-avx2",
+      "onednn", "onednn-avx2", NULL },
+    { "onednn/observed", "torch-2.13/onednn-observed-onednn-avx2",
+      "onednn", "onednn-2.13-avx2", "onednn-avx2" },
+    { "onednn/observed", "torch-2.13/onednn-observed-x86-avx2",
+      "x86", "x86-2.13-avx2", "fbgemm-avx2" },
+    { "onednn/ties", "onednn/ties-avx2",
+      "onednn", "onednn-avx2", NULL },
+    { "onednn/ties", "torch-2.13/onednn-ties-onednn-avx2",
+      "onednn", "onednn-2.13-avx2", "onednn-avx2" },
+    { "onednn/ties", "torch-2.13/onednn-ties-x86-avx2",
+      "x86", "x86-2.13-avx2", "fbgemm-avx2" },
+    { "onednn/blocks", "onednn/blocks-avx2",
+      "onednn", "onednn-avx2", NULL },
+    { "onednn/blocks", "torch-2.13/onednn-blocks-onednn-avx2",
+      "onednn", "onednn-2.13-avx2", "onednn-avx2" },
+    { "onednn/blocks", "torch-2.13/onednn-blocks-x86-avx2",
+      "x86", "x86-2.13-avx2", "fbgemm-avx2" },
+    { "onednn/perchannel", "onednn/perchannel-avx2",
+      "onednn", "onednn-avx2", NULL },
+    { "onednn/perchannel", "torch-2.13/onednn-perchannel-onednn-avx2",
+      "onednn", "onednn-2.13-avx2", "onednn-avx2" },
+    { "fbgemm/mixed", "fbgemm/mixed-avx2",
+      "fbgemm", "fbgemm-avx2", NULL },
+    { "fbgemm/mixed", "torch-2.13/fbgemm-mixed-fbgemm-avx2",
+      "fbgemm", "fbgemm-2.13-avx2", "fbgemm-avx2" },
+    { "fbgemm/observed", "fbgemm/observed-avx2",
+      "fbgemm", "fbgemm-avx2", NULL },
+    { "fbgemm/observed", "torch-2.13/fbgemm-observed-fbgemm-avx2",
+      "fbgemm", "fbgemm-2.13-avx2", "fbgemm-avx2" },
+    { "fbgemm/observed", "torch-2.13/fbgemm-observed-qnnpack-avx2",
+      "qnnpack", "qnnpack", "qnnpack" },
+    { "onednn/ties", "torch-2.13/onednn-ties-fbgemm-avx2",
+      "fbgemm", "fbgemm-2.13-avx2", "fbgemm-avx2" },
+};
+
+static void torch2_versions(void)
+{
+    char line[512], path[1024];
+    t2_read_version(t2_new, sizeof t2_new,
+                    nm("%s/torch-2.13/versions.txt", data_dir), "torch ");
+    t2_read_version(t2_old, sizeof t2_old,
+                    nm("%s/qnnpack/observed-layers.txt", data_dir),
+                    "PyTorch ");
+    def("TorchTwoVersion", "%s", t2_new);
+    def("TorchOldVersion", "%s", t2_old);
+    snprintf(path, sizeof path, "%s/torch-2.13/versions.txt", data_dir);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        fail_book(nm("cannot open %s", path));
+    while (fgets(line, sizeof line, f)) {
+        char a[64] = "", b[64] = "", c[64] = "", d[64] = "";
+        line[strcspn(line, "\n")] = 0;
+        if (sscanf(line, "engines %63s %63s %63s %63s", a, b, c, d) == 4)
+            def("TorchTwoEngines", "\\texttt{%s}, \\texttt{%s}, "
+                "\\texttt{%s} and \\texttt{%s}", a, b, c, d);
+        else if (strncmp(line, "Intel(R) MKL-DNN ", 17) == 0
+                 && sscanf(line + 17, "%63s", a) == 1)
+            def("TorchTwoOnednn", "oneDNN %s", a);
+        else if (sscanf(line, "isas %63[^:]:%63s", a, b) == 2)
+            def("TorchTwoIsa", "%s", b);
+    }
+    fclose(f);
+}
+
+static size_t t2_bad(const char *corpus, const char *answers,
+                     const char *row)
+{
+    char pl[1024], pe[1024];
+    ql_corpus_stats st;
+    const ql_engine *e = ql_find_engine(row);
+    if (!e)
+        fail_book(nm("no engine %s", row));
+    corpus_path(pl, sizeof pl, corpus, "layers");
+    corpus_path(pe, sizeof pe, answers, "expected");
+    if (ql_compare_engine(pl, pe, e, 0, &st) != 0)
+        fail_book(st.detail);
+    return st.bad_outputs;
+}
+
+static void few_values_fbgemm(void);
+static void pt2e_numbers(void);
+static void torch2_table(const char *out_dir)
+{
+    size_t onednn_old = 0, fbgemm_old = 0, layers;
+    torch2_versions();
+    FILE *f = table_open(out_dir, "torch2-table.tex", "@{}lllllrr@{}",
+        "corpus & engine & PyTorch & ISA & row & $\\ne$ row"
+        " & $\\ne$ old row");
+    for (size_t i = 0; i < sizeof t2 / sizeof *t2; i++) {
+        int is_new = strncmp(t2[i].answers, "torch-", 6) == 0;
+        size_t bad = t2_bad(t2[i].corpus, t2[i].answers, t2[i].row);
+        size_t old = t2[i].old ? t2_bad(t2[i].corpus, t2[i].answers,
+                                        t2[i].old) : 0;
+        if (bad)
+            warn_book("%s: %zu outputs of %s differ from %s", t2[i].answers,
+                      bad, t2[i].engine, t2[i].row);
+        onednn_old += strcmp(t2[i].engine, "onednn") == 0 ? old : 0;
+        fbgemm_old += strcmp(t2[i].engine, "fbgemm") == 0 ? old : 0;
+        table_row(f, "\\texttt{%s} & \\texttt{%s} & %s & %s & \\texttt{%s}"
+                  " & %zu & %s", t2[i].corpus, t2[i].engine,
+                  is_new ? t2_new : strncmp(t2[i].corpus, "fbgemm/", 7)
+                  == 0 ? "FBGEMM" : t2_old,
+                  strstr(t2[i].answers, "-avx2") ? "AVX2" : "any",
+                  t2[i].row, bad,
+                  t2[i].old ? nm("%zu", old) : "---");
+    }
+    table_close(f);
+    def("TorchTwoOnednnOld", "%zu", onednn_old);
+    def("TorchTwoFbgemmOld", "%zu", fbgemm_old);
+    static const char *t2_corpora[] = {
+        "qnnpack-observed", "qnnpack-ties", "qnnpack-extremes",
+        "qnnpack-ties-bias", "qnnpack-perchannel", "onednn-observed",
+        "onednn-ties", "onednn-blocks", "onednn-perchannel", "fbgemm-mixed",
+        "fbgemm-observed", "fbgemm-observed-reduce-range",
+    };
+    layers = 0;
+    for (size_t c = 0; c < sizeof t2_corpora / sizeof *t2_corpora; c++) {
+        char px[1024], pf[1024];
+        snprintf(px, sizeof px, "%s/torch-2.13/%s-x86-avx2-expected.txt",
+                 data_dir, t2_corpora[c]);
+        snprintf(pf, sizeof pf, "%s/torch-2.13/%s-fbgemm-avx2-expected.txt",
+                 data_dir, t2_corpora[c]);
+        FILE *fx = fopen(px, "r"), *ff = fopen(pf, "r");
+        if (!fx || !ff)
+            fail_book(nm("cannot open %s or %s", px, pf));
+        int a, b;
+        do {
+            a = fgetc(fx);
+            b = fgetc(ff);
+        } while (a == b && a != EOF);
+        if (a != b)
+            warn_book("%s: the x86 engine differs from fbgemm on a CPU "
+                      "without AVX512-VNNI", px);
+        layers += a == b;
+        fclose(fx);
+        fclose(ff);
+    }
+    def("TorchTwoCorpora", "%zu", layers);
+    few_values_fbgemm();
+    pt2e_numbers();
+}
+
+static int t2_same_file(const char *a, const char *b)
+{
+    FILE *fa = fopen(nm("%s/%s-expected.txt", data_dir, a), "r");
+    FILE *fb = fopen(nm("%s/%s-expected.txt", data_dir, b), "r");
+    if (!fa || !fb)
+        fail_book(nm("cannot open %s or %s", a, b));
+    int x, y;
+    do {
+        x = fgetc(fa);
+        y = fgetc(fb);
+    } while (x == y && x != EOF);
+    fclose(fa);
+    fclose(fb);
+    return x == y;
+}
+
+static void few_values_fbgemm(void)
+{
+    static const struct { const char *name, *answers; } fv[] = {
+        { "FewValuesFbgemmAvxTwo", "torch-2.13/fbgemm-observed-fbgemm-avx2" },
+        { "FewValuesFbgemmVnni", "fbgemm/observed-vnni" },
+    };
+    for (size_t i = 0; i < sizeof fv / sizeof *fv; i++) {
+        ql_corpus_stats st = compare_with("fbgemm/observed", fv[i].answers,
+                                          run_answer3, QL_SKIP_BIAS);
+        def(nm("%sLayers", fv[i].name), "%zu", st.layers);
+        def(nm("%sOutputs", fv[i].name), "%zu", st.outputs);
+        def(nm("%sBadLayers", fv[i].name), "%zu", st.bad_layers);
+        def(nm("%sBadOutputs", fv[i].name), "%zu", st.bad_outputs);
+    }
+    def("FewValuesFbgemmTwoIsStandalone", "%s",
+        t2_same_file("torch-2.13/fbgemm-observed-fbgemm-avx2",
+                     "fbgemm/observed-avx2")
+        && t2_same_file("torch-2.13/fbgemm-mixed-fbgemm-avx2",
+                        "fbgemm/mixed-avx2") ? "the same" : "not the same");
+}
+
+static int t2_max_diff;                 /* of the last t2_count_diff */
+static size_t t2_count_diff(const char *a, const char *b, size_t *n)
+{
+    FILE *fa = fopen(nm("%s/%s-expected.txt", data_dir, a), "r");
+    FILE *fb = fopen(nm("%s/%s-expected.txt", data_dir, b), "r");
+    size_t d = 0;
+    int x, y;
+    if (!fa || !fb)
+        fail_book(nm("cannot open %s or %s", a, b));
+    *n = 0;
+    t2_max_diff = 0;
+    while (fscanf(fa, "%d", &x) == 1 && fscanf(fb, "%d", &y) == 1) {
+        d += x != y;
+        t2_max_diff = abs(x - y) > t2_max_diff ? abs(x - y) : t2_max_diff;
+        ++*n;
+    }
+    fclose(fa);
+    fclose(fb);
+    return d;
+}
+
+static void pt2e_numbers(void)
+{
+    size_t n;
+    def("PtMlpEagerCompiled", "%zu",
+        t2_count_diff("torch-2.13/pt2e-mlp-fc1-eager-avx2",
+                      "torch-2.13/pt2e-mlp-fc1-compiled-avx2", &n));
+    def("PtMlpOutputs", "%zu", n);
+    def("PtMlpMaxDiff", "%d", t2_max_diff);
+    def("PtMlpEagerExact", "%zu", t2_bad("torch-2.13/pt2e-mlp-fc1",
+        "torch-2.13/pt2e-mlp-fc1-eager-avx2", "exact"));
+    def("PtMlpCompiledOnednn", "%zu", t2_bad("torch-2.13/pt2e-mlp-fc1",
+        "torch-2.13/pt2e-mlp-fc1-compiled-avx2", "onednn-2.13-avx2"));
+    def("PtForumEagerCompiled", "%zu",
+        t2_count_diff("torch-2.13/pt2e-forum-eager-avx2",
+                      "torch-2.13/pt2e-forum-compiled-avx2", &n));
+    def("PtForumOutputs", "%zu", n);
 }
 
 static void exercise5_answer(void)
@@ -1549,17 +1984,19 @@ static inline void ex07_triple(uint32_t *s, float *sx, float *sw,
 static void exercise7_answer(void)
 {
     uint32_t s = EX07_SEED;
-    int differ = 0, differ_double = 0;
+    int differ = 0, differ_double = 0, differ_qnnpack = 0;
     for (int t = 0; t < EX07_TRIALS; t++) {
         float sx, sw, sy;
         ex07_triple(&s, &sx, &sw, &sy);
-        float mq = ql_multiplier_qnnpack(sx, sw, sy);
-        differ += mq != ql_multiplier_fbgemm(sx, sw, sy);
-        differ_double += mq != (float)((double)sx * sw / sy);
+        float mo = ql_multiplier_onednn(sx, sw, sy);
+        differ += mo != ql_multiplier_fbgemm(sx, sw, sy);
+        differ_double += mo != (float)((double)sx * sw / sy);
+        differ_qnnpack += mo != ql_multiplier_qnnpack(sx, sw, sy);
     }
     def("ExSevenTrials", "%d", (int)EX07_TRIALS);
     def("ExSevenDiffer", "%d", differ);
     def("ExSevenDoubleDiffer", "%d", differ_double);
+    def("ExSevenQnnpackDiffer", "%d", differ_qnnpack);
 }
 
 int main(int argc, char **argv)
@@ -1586,6 +2023,7 @@ int main(int argc, char **argv)
     fbgemm_example();
     fbgemm_table(argv[2]);
     fbgemm_same();
+    fbgemm_perchannel();
     answer3_causes();
     fma_example(argv[2]);
     pipeline_data(argv[2]);
@@ -1595,8 +2033,10 @@ int main(int argc, char **argv)
     tie_data(argv[2]);
     pairs_data(argv[2]);
     many_engines(argv[2]);
+    torch2_table(argv[2]);
     rounding_failures("RoundFloorFails", floor_half);
     rounding_failures("RoundRoundfFails", roundf);
+    rounding_cases();
     exercise5_answer();
     exercise7_answer();
     fclose(out);

@@ -8,12 +8,13 @@
 #pragma STDC FP_CONTRACT OFF
 #endif
 #include <ctype.h>
+#include <math.h>
 #include <string.h>
 #include "qlinear.h"
-static const char *per_tensor_only(const ql_layer *L)
+static uint8_t relu_floor(const ql_layer *L, uint8_t q)
 {
-    return L->w_channel ? "per-channel weights are not supported by "
-                          "this engine row" : NULL;
+    return L->relu && q < L->y_q.zero_point ? (uint8_t)L->y_q.zero_point
+                                            : q;
 }
 
 static void run_qnnpack(const ql_layer *L, uint8_t *y)
@@ -25,23 +26,31 @@ static void run_qnnpack(const ql_layer *L, uint8_t *y)
             float mult = ql_multiplier_qnnpack(sx, sw, L->y_q.scale);
             int64_t b = L->bias ? ql_qnnpack_bias(L->bias[j], sx, sw) : 0;
             int32_t acc = ql_wrap_i32(b + ql_acc_exact(L, i, j));
-            y[i * L->n + j] =
-                ql_requantize_x86((float)acc * mult, L->y_q.zero_point);
+            y[i * L->n + j] = relu_floor(L,
+                ql_requantize_x86((float)acc * mult, L->y_q.zero_point));
         }
+}
+
+static float fbgemm_bias(const ql_layer *L, size_t j, float sx, float sw)
+{
+    return L->w_channel ? ql_fbgemm_bias_per_channel(L->bias[j], sx, sw)
+                        : ql_fbgemm_bias(L->bias[j], sx, sw);
 }
 
 static void fbgemm_requantize(const ql_layer *L, uint8_t *y,
                               int32_t (*acc)(const ql_layer *,
                                              size_t, size_t))
 {
-    float sx = L->x_q.scale, sw = L->w_q.scale;
-    float mult = ql_multiplier_fbgemm(sx, sw, L->y_q.scale);
+    float sx = L->x_q.scale;
     for (size_t i = 0; i < L->m; i++)
         for (size_t j = 0; j < L->n; j++) {
+            float sw = ql_weight_q(L, j).scale;
+            float mult = ql_multiplier_fbgemm(sx, sw, L->y_q.scale);
             float v = (float)acc(L, i, j);
             if (L->bias)
-                v = v + ql_fbgemm_bias(L->bias[j], sx, sw);
-            y[i * L->n + j] = ql_requantize_x86(v * mult, L->y_q.zero_point);
+                v = v + fbgemm_bias(L, j, sx, sw);
+            y[i * L->n + j] =
+                relu_floor(L, ql_requantize_x86(v * mult, L->y_q.zero_point));
         }
 }
 
@@ -93,7 +102,10 @@ static void onednn_requantize(const ql_layer *L, uint8_t *y,
             float d = (float)acc(L, i, j);
             if (L->bias)
                 d = d + L->bias[j] * bscale;
-            d = d * mult + (float)L->y_q.zero_point;
+            if (L->relu && d < 0.0f)        /* then fl(d*M) <= 0, */
+                d = (float)L->y_q.zero_point;  /* and ReLU makes it 0 */
+            else
+                d = d * mult + (float)L->y_q.zero_point;
             d = d < 0.0f ? 0.0f : d > 255.0f ? 255.0f : d;
             y[i * L->n + j] = (uint8_t)ql_round_half_even(d);
         }
@@ -113,9 +125,9 @@ static void run_exact(const ql_layer *L, uint8_t *y)
 {
     for (size_t i = 0; i < L->m; i++)
         for (size_t j = 0; j < L->n; j++)
-            y[i * L->n + j] = ql_exact_output(ql_acc_exact(L, i, j),
-                                              L->bias ? L->bias[j] : 0.0f,
-                                              L, j);
+            y[i * L->n + j] = relu_floor(L,
+                ql_exact_output(ql_acc_exact(L, i, j),
+                                L->bias ? L->bias[j] : 0.0f, L, j));
 }
 
 static const char *xnnpack_refuses(const ql_layer *L)
@@ -142,7 +154,8 @@ static void run_xnnpack(const ql_layer *L, uint8_t *y)
         for (size_t j = 0; j < L->n; j++) {
             float v = (float)acc_int32(L, i, j) * mult;
             v = v < top ? v : top;                 /* min_ps first */
-            y[i * L->n + j] = ql_requantize_x86(v, L->y_q.zero_point);
+            y[i * L->n + j] =
+                relu_floor(L, ql_requantize_x86(v, L->y_q.zero_point));
         }
 }
 
@@ -182,13 +195,17 @@ static void run_gemmlowp(const ql_layer *L, uint8_t *y)
     for (size_t i = 0; i < L->m; i++)
         for (size_t j = 0; j < L->n; j++) {
             int scalar = i >= L->m / 4 * 4 && j >= L->n / 4 * 4;
-            y[i * L->n + j] = gemmlowp_output(acc_int32(L, i, j), q, e,
-                                              L->y_q.zero_point, scalar);
+            y[i * L->n + j] = relu_floor(L,
+                gemmlowp_output(acc_int32(L, i, j), q, e, L->y_q.zero_point,
+                                scalar));
         }
 }
 
 static const char *onnxruntime_refuses(const ql_layer *L)
 {
+    if (L->relu)
+        return "QLinearMatMul has no fused activation; a ReLU is a "
+               "separate operator";
     return L->bias ? "QLinearMatMul has no bias input" : NULL;
 }
 
@@ -221,6 +238,63 @@ static void run_onnxruntime_avx2(const ql_layer *L, uint8_t *y)
     onnxruntime_requantize(L, y, ql_acc_pairs16);
 }
 
+static float onednn3_scale(float s)
+{
+    float r = (float)(1.0 / (double)s);     /* PyTorch's reciprocal */
+    return (float)(1.0 / (double)r);        /* ideep's, for oneDNN 3 */
+}
+
+static void run_onednn3_avx2(const ql_layer *L, uint8_t *y)
+{
+    float sx = onednn3_scale(L->x_q.scale);
+    float inv_dst = 1.0f / onednn3_scale(L->y_q.scale);
+    for (size_t i = 0; i < L->m; i++)
+        for (size_t j = 0; j < L->n; j++) {
+            float sw = onednn3_scale(ql_weight_q(L, j).scale);
+            float d = (float)acc_onednn_avx2(L, i, j) * (sx * sw);
+            if (L->bias)
+                d = d + L->bias[j];
+            d = d * inv_dst + (float)L->y_q.zero_point;
+            d = d < 0.0f ? 0.0f : d > 255.0f ? 255.0f : d;
+            y[i * L->n + j] = (uint8_t)ql_round_half_even(d);
+        }
+}
+
+static const char *per_tensor_only(const ql_layer *L)
+{
+    if (L->relu)
+        return "a fused ReLU is not measured for this engine row";
+    return L->w_channel ? "per-channel weights are not supported by "
+                          "this engine row" : NULL;
+}
+
+static const char *onednn3_refuses(const ql_layer *L)
+{
+    if (L->relu)
+        return "a fused ReLU is not measured for this engine row";
+    return onednn_refuses(L);
+}
+
+static void run_fbgemm_fma_avx2(const ql_layer *L, uint8_t *y)
+{
+    float sx = L->x_q.scale, sw = L->w_q.scale;
+    float mult = ql_multiplier_fbgemm(sx, sw, L->y_q.scale);
+    float act_times_w = sx * sw;
+    float r = (float)(1.0 / (double)act_times_w);
+    for (size_t i = 0; i < L->m; i++)
+        for (size_t j = 0; j < L->n; j++) {
+            float v = (float)ql_acc_pairs16(L, i, j);
+            if (L->bias)
+                v = fmaf(L->bias[j], r, v);
+            y[i * L->n + j] = ql_requantize_x86(v * mult, L->y_q.zero_point);
+        }
+}
+
+static void run_x86_avx2(const ql_layer *L, uint8_t *y)
+{
+    run_fbgemm_fma_avx2(L, y);
+}
+
 static void probe_qnnpack(const ql_layer *L, size_t i, size_t j,
                           ql_probe *p)
 {
@@ -235,10 +309,10 @@ static void probe_qnnpack(const ql_layer *L, size_t i, size_t j,
 static void probe_fbgemm_acc(const ql_layer *L, size_t j, ql_probe *p,
                              int32_t acc)
 {
-    float sx = L->x_q.scale, sw = L->w_q.scale;
+    float sx = L->x_q.scale, sw = ql_weight_q(L, j).scale;
     float v = (float)acc;
     if (L->bias)
-        v = v + ql_fbgemm_bias(L->bias[j], sx, sw);
+        v = v + fbgemm_bias(L, j, sx, sw);
     p->acc = acc;
     p->value = v * ql_multiplier_fbgemm(sx, sw, L->y_q.scale);
     p->cvt = 1;
@@ -358,9 +432,9 @@ static const ql_engine engine_table[] = {
       "fl(fl(Sw*Sx)*fl(1/Sy))",
       run_qnnpack, NULL },
     { "fbgemm", "FBGEMM, exact int32 accumulation (AVX512-VNNI), float bias",
-      run_fbgemm, per_tensor_only },
+      run_fbgemm, NULL },
     { "fbgemm-avx2", "FBGEMM with vpmaddubsw: u8*s8 pairs saturate to int16",
-      run_fbgemm_avx2, per_tensor_only },
+      run_fbgemm_avx2, NULL },
     { "onednn", "oneDNN 2.7 via ideep: reciprocal scales, clamp in float",
       run_onednn, onednn_refuses },
     { "onednn-avx2", "oneDNN without VNNI: u8*s8 pairs saturate to int16",
@@ -375,6 +449,15 @@ static const ql_engine engine_table[] = {
       "clamp in float", run_onnxruntime, onnxruntime_refuses },
     { "onnxruntime-avx2", "ONNX Runtime 1.30 on AVX2: u8*s8 pairs saturate "
       "to int16", run_onnxruntime_avx2, onnxruntime_refuses },
+    { "fbgemm-2.13-avx2", "FBGEMM in the PyTorch 2.13 wheel, AVX2: bias "
+      "fused, fma(b, 1/(Sx*Sw), acc)",
+      run_fbgemm_fma_avx2, per_tensor_only },
+    { "onednn-2.13-avx2", "oneDNN 3.12 in PyTorch 2.13, AVX2: "
+      "(acc*sx*sw + b)*(1/sy), s = 1/(1/S)",
+      run_onednn3_avx2, onednn3_refuses },
+    { "x86-2.13-avx2", "PyTorch 2.13's x86 engine without AVX512-VNNI: "
+      "FBGEMM, as fbgemm-2.13-avx2",
+      run_x86_avx2, per_tensor_only },
 };
 
 const ql_engine *ql_engines(size_t *count)

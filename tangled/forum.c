@@ -17,20 +17,6 @@ int32_t ql_forum_quantize(float r, ql_qparams p)
     return (int32_t)ql_round_half_even(q);           /* round_ */
 }
 
-const ql_layer *ql_forum_layer(void)
-{
-    static uint8_t x[2] = { 0, 255 };
-    static int8_t w[4] = { 25, 127, -128, -112 };
-    static const ql_layer forum = {
-        1, 2, 2,
-        { (float)0.010773413814604282, 202 },
-        { (float)0.003769818227738142, 26 },
-        { (float)0.003812584327533841, 0 },
-        x, w, NULL, NULL
-    };
-    return &forum;
-}
-
 static double clamp_u8_double(double v)
 {
     return v < 0.0 ? 0.0 : v > 255.0 ? 255.0 : v;
@@ -83,5 +69,19 @@ void ql_forum_answer3(const ql_layer *L, double *y)
             v = nearbyint(v / L->y_q.scale) + L->y_q.zero_point;
             y[i * L->n + j] = clamp_u8_double(v);
         }
+}
+
+const ql_layer *ql_forum_layer(void)
+{
+    static uint8_t x[2] = { 0, 255 };
+    static int8_t w[4] = { 25, 127, -128, -112 };
+    static const ql_layer forum = {
+        1, 2, 2,
+        { (float)0.010773413814604282, 202 },
+        { (float)0.003769818227738142, 26 },
+        { (float)0.003812584327533841, 0 },
+        x, w, NULL, NULL, 0
+    };
+    return &forum;
 }
 

@@ -666,6 +666,8 @@ const char *ql_kernel_refuses(const ql_kernel *k, const ql_engine *e,
         return "no fast path for this engine";
     if (L && L->w_channel)
         return "no fast path for per-channel weights";
+    if (L && L->relu)
+        return "no fast path for a fused ReLU";
     if (!k->available())
         return "this CPU lacks the instructions";
     return NULL;

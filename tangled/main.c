@@ -482,7 +482,10 @@ static void print_output_text(const compare_ctx *cx, const int *ran,
         if (!ran[e])
             continue;
         const ql_probe *p = &f->p[k];
-        printf("    %-12s %3d", cx->c[e].name, f->code[k++]);
+        if (k == 0)
+            printf("    %-12s %4s  %s\n", "engine", "code",
+                   "acc, v + Z_y (Z_y added before/after rounding), tie");
+        printf("    %-12s %4d", cx->c[e].name, f->code[k++]);
         if (p->known)
             print_probe(p, L->y_q.zero_point);
         putchar('\n');
@@ -492,8 +495,9 @@ static void print_output_text(const compare_ctx *cx, const int *ran,
 static void print_probe(const ql_probe *p, int32_t zy)
 {
     double tie = ulps_to_tie(p->value);
-    printf("  acc %lld  rounds %.9g%s", (long long)p->acc, p->value,
-           p->zy_first ? "" : " + Z_y");
+    printf("  acc %lld  %.9g (%s)", (long long)p->acc,
+           p->value + (p->zy_first ? 0.0 : zy),
+           p->zy_first ? "before" : "after");
     if (isnan(tie))
         printf("  (no ties this far out)");
     else
@@ -510,11 +514,11 @@ static void print_layer_tsv(const compare_ctx *cx, const ql_layer *L,
     size_t n = L->m * L->n, differ = 0;
     if (*cx->layers == 1)
         printf("layer\tline\toutput\trow\tcolumn\tengine\tcode\taccumulator"
-               "\tvalue\ttie_ulps\texact_accumulator\tsaturating_pairs"
-               "\tclamped\toverflow\tcause\n");
+               "\tvalue_plus_zy\ttie_ulps\texact_accumulator"
+               "\tsaturating_pairs\tclamped\toverflow\tcause\tzy_added\n");
     for (size_t e = 0; e < cx->n; e++)
         if (!ran[e])
-            printf("%zu\t%ld\t-\t-\t-\t%s\trefused\t-\t-\t-\t-\t-\t-\t-\t%s\n",
+            printf("%zu\t%ld\t-\t-\t-\t%s\trefused\t-\t-\t-\t-\t-\t-\t-\t%s\t-\n",
                    *cx->layers, line, cx->c[e].name, why[e]);
     for (size_t o = 0; o < n; o++)
         if (output_differs(cx->n, ran, codes, o)) {
@@ -525,7 +529,7 @@ static void print_layer_tsv(const compare_ctx *cx, const ql_layer *L,
             differ++;
         }
     if (differ == 0)
-        printf("%zu\t%ld\t-\t-\t-\t-\tagree\t-\t-\t-\t-\t-\t-\t-\t-\n",
+        printf("%zu\t%ld\t-\t-\t-\t-\tagree\t-\t-\t-\t-\t-\t-\t-\t-\t-\n",
                *cx->layers, line);
 }
 
@@ -542,12 +546,14 @@ static void print_output_tsv(const compare_ctx *cx, const int *ran,
         printf("%zu\t%ld\t%zu\t%zu\t%zu\t%s\t%d\t", *cx->layers, line, o,
                o / L->n, o % L->n, cx->c[e].name, f->code[k++]);
         if (p->known)
-            printf("%lld\t%.9g\t", (long long)p->acc, p->value);
+            printf("%lld\t%.9g\t", (long long)p->acc,
+                   p->value + (p->zy_first ? 0.0 : L->y_q.zero_point));
         else
             printf("-\t-\t");
         printf(isnan(tie) ? "-" : "%.1f", tie);
-        printf("\t%lld\t%zu\t%s\t%s\t%s\n", (long long)f->acc, f->pairs,
-               f->clamp ? "yes" : "no", f->overflow ? "yes" : "no", cause);
+        printf("\t%lld\t%zu\t%s\t%s\t%s\t%s\n", (long long)f->acc,
+               f->pairs, f->clamp ? "yes" : "no", f->overflow ? "yes" : "no",
+               cause, !p->known ? "-" : p->zy_first ? "before" : "after");
     }
 }
 

@@ -79,7 +79,9 @@ int32_t ql_quantize(float r, ql_qparams p, ql_dtype t)
     int32_t qmin, qmax;
     float inv = 1.0f / p.scale;
     float q = ql_round_half_even(r * inv);
-    int64_t v = cvtt_f32_i64((float)p.zero_point + q);
+    float zq = (float)p.zero_point + q;            /* a float addition */
+    int64_t v = zq >= -0x1p63f && zq < 0x1p63f   /* in range: truncate; */
+                ? (int64_t)zq : INT64_MIN;     /* else as x86: Part II */
     ql_qrange(full, &qmin, &qmax);
     return v < qmin ? qmin : v > qmax ? qmax : (int32_t)v;
 }
@@ -87,6 +89,11 @@ int32_t ql_quantize(float r, ql_qparams p, ql_dtype t)
 float ql_dequantize(int32_t q, ql_qparams p)
 {
     return p.scale * (float)(q - p.zero_point);
+}
+
+ql_qparams ql_weight_q(const ql_layer *L, size_t j)
+{
+    return L->w_channel ? L->w_channel[j] : L->w_q;
 }
 
 int64_t ql_acc_exact(const ql_layer *L, size_t i, size_t j)
@@ -99,43 +106,10 @@ int64_t ql_acc_exact(const ql_layer *L, size_t i, size_t j)
     return a;
 }
 
-int64_t ql_acc_raw(const ql_layer *L, size_t i, size_t j)
-{
-    const uint8_t *x = L->x + i * L->k;
-    const int8_t *w = L->w + j * L->k;
-    int64_t raw = 0;
-    for (size_t kk = 0; kk < L->k; kk++)
-        raw += (int64_t)x[kk] * w[kk];
-    return raw;
-}
-
-int64_t ql_row_sum(const ql_layer *L, size_t i)
-{
-    int64_t row = 0;
-    for (size_t kk = 0; kk < L->k; kk++)
-        row += L->x[i * L->k + kk];
-    return row;
-}
-
-int64_t ql_col_sum(const ql_layer *L, size_t j)
-{
-    int64_t col = 0;
-    for (size_t kk = 0; kk < L->k; kk++)
-        col += L->w[j * L->k + kk];
-    return col;
-}
-
 int64_t ql_four_terms(int64_t raw, int64_t row, int64_t col, int64_t k,
                       int64_t zx, int64_t zw)
 {
     return raw - zw * row - zx * col + k * zx * zw;
-}
-
-int64_t ql_acc_four_terms(const ql_layer *L, size_t i, size_t j)
-{
-    return ql_four_terms(ql_acc_raw(L, i, j), ql_row_sum(L, i),
-                         ql_col_sum(L, j), (int64_t)L->k,
-                         L->x_q.zero_point, ql_weight_q(L, j).zero_point);
 }
 
 int64_t ql_acc_question(const ql_layer *L, size_t i, size_t j)
@@ -146,18 +120,6 @@ int64_t ql_acc_question(const ql_layer *L, size_t i, size_t j)
     for (size_t kk = 0; kk < L->k; kk++)
         a += (int64_t)(x[kk] - L->x_q.zero_point - zw) * w[kk];
     return a;
-}
-
-ql_qparams ql_weight_q(const ql_layer *L, size_t j)
-{
-    return L->w_channel ? L->w_channel[j] : L->w_q;
-}
-
-void ql_observe_rows(ql_scheme sc, const float *v, size_t rows,
-                     size_t cols, ql_qparams *out)
-{
-    for (size_t r = 0; r < rows; r++)
-        out[r] = ql_observe(sc, v + r * cols, cols);
 }
 
 int32_t ql_wrap_i32(int64_t v)
@@ -209,6 +171,12 @@ float ql_fbgemm_bias(float b, float sx, float sw)
     float act_times_w = sx * sw;
     float reciprocal = (float)(1.0 / (double)act_times_w);
     return b * reciprocal;
+}
+
+float ql_fbgemm_bias_per_channel(float b, float sx, float sw)
+{
+    float act_times_w = sx * sw;
+    return b / act_times_w;
 }
 
 int32_t ql_sat16(int32_t v)
@@ -286,5 +254,45 @@ int32_t ql_rounding_divide_by_pot(int32_t x, int s)
     int64_t remainder = v - floor * d;
     int64_t threshold = (d - 1) / 2 + (v < 0);
     return (int32_t)(floor + (remainder > threshold));
+}
+
+int64_t ql_acc_raw(const ql_layer *L, size_t i, size_t j)
+{
+    const uint8_t *x = L->x + i * L->k;
+    const int8_t *w = L->w + j * L->k;
+    int64_t raw = 0;
+    for (size_t kk = 0; kk < L->k; kk++)
+        raw += (int64_t)x[kk] * w[kk];
+    return raw;
+}
+
+int64_t ql_row_sum(const ql_layer *L, size_t i)
+{
+    int64_t row = 0;
+    for (size_t kk = 0; kk < L->k; kk++)
+        row += L->x[i * L->k + kk];
+    return row;
+}
+
+int64_t ql_col_sum(const ql_layer *L, size_t j)
+{
+    int64_t col = 0;
+    for (size_t kk = 0; kk < L->k; kk++)
+        col += L->w[j * L->k + kk];
+    return col;
+}
+
+int64_t ql_acc_four_terms(const ql_layer *L, size_t i, size_t j)
+{
+    return ql_four_terms(ql_acc_raw(L, i, j), ql_row_sum(L, i),
+                         ql_col_sum(L, j), (int64_t)L->k,
+                         L->x_q.zero_point, ql_weight_q(L, j).zero_point);
+}
+
+void ql_observe_rows(ql_scheme sc, const float *v, size_t rows,
+                     size_t cols, ql_qparams *out)
+{
+    for (size_t r = 0; r < rows; r++)
+        out[r] = ql_observe(sc, v + r * cols, cols);
 }
 

@@ -26,6 +26,7 @@ typedef struct {
     float      *bias;           /* n floats, or NULL */
     ql_qparams *w_channel;      /* n per-channel weight parameters,
                                    or NULL: w_q for every row */
+    int         relu;           /* 1: output fused with ReLU */
 } ql_layer;
 typedef struct ql_engine {
     const char *name;
@@ -33,12 +34,6 @@ typedef struct ql_engine {
     void (*run)(const ql_layer *L, uint8_t *y);
     const char *(*refuses)(const ql_layer *L);  /* NULL: takes all */
 } ql_engine;
-typedef struct {
-    const char *name;   /* in corpus file names: observed-NAME-expected */
-    const char *flag;   /* the /proc/cpuinfo flag a CPU needs for it    */
-    const char *cap;    /* ONEDNN_MAX_CPU_ISA value that selects it     */
-    const char *engine; /* our row that computes as it does             */
-} ql_onednn_isa;
 typedef struct ql_kernel {
     const char *name;
     const char *summary;
@@ -46,6 +41,12 @@ typedef struct ql_kernel {
     const struct ql_kernel_impl *impl;   /* private */
 } ql_kernel;
 typedef struct ql_packed ql_packed;
+typedef struct {
+    const char *name;   /* in corpus file names: observed-NAME-expected */
+    const char *flag;   /* the /proc/cpuinfo flag a CPU needs for it    */
+    const char *cap;    /* ONEDNN_MAX_CPU_ISA value that selects it     */
+    const char *engine; /* our row that computes as it does             */
+} ql_onednn_isa;
 typedef struct {
     FILE       *in;
     const char *name;                 /* for messages */
@@ -74,7 +75,41 @@ typedef struct {
 } ql_corpus_stats;
 
 typedef void (*ql_run_fn)(const ql_layer *L, uint8_t *y);
-enum { QL_SKIP_BIAS = 1 };
+enum { QL_SKIP_BIAS = 1, QL_FUSE_RELU = 2 };
+int32_t ql_cvt_f32_i32(float v);
+float ql_multiplier_qnnpack(float sx, float sw, float sy);
+float ql_multiplier_fbgemm(float sx, float sw, float sy);
+uint8_t ql_requantize_x86(float v, int32_t zy);
+int32_t ql_qnnpack_bias(float b, float sx, float sw);
+float ql_fbgemm_bias(float b, float sx, float sw);
+float ql_fbgemm_bias_per_channel(float b, float sx, float sw);
+int32_t ql_sat16(int32_t v);
+int32_t ql_acc_pairs16(const ql_layer *L, size_t i, size_t j);
+int32_t ql_acc_pairs16_split(const ql_layer *L, size_t i, size_t j,
+                             size_t split);
+const ql_engine *ql_engines(size_t *count);
+const ql_engine *ql_find_engine(const char *name);
+float ql_multiplier_onednn(float sx, float sw, float sy);
+uint8_t ql_exact_output(int64_t acc, float bias, const ql_layer *L,
+                        size_t j);
+void ql_tflite_multiplier(double m, int32_t *q31, int *exponent);
+int32_t ql_srdhm(int32_t a, int32_t b);
+int32_t ql_rounding_divide_by_pot(int32_t x, int s);
+const ql_kernel *ql_kernels(size_t *count);
+const ql_kernel *ql_find_kernel(const char *name);
+const ql_kernel *ql_best_kernel(const ql_engine *e, const ql_layer *L);
+const char *ql_kernel_refuses(const ql_kernel *k, const ql_engine *e,
+                              const ql_layer *L);
+ql_packed *ql_pack(const ql_kernel *k, const ql_engine *e,
+                   const ql_layer *L);
+int ql_packed_run(const ql_packed *P, const ql_layer *L, uint8_t *y);
+void ql_packed_free(ql_packed *P);
+int ql_kernel_run(const ql_kernel *k, const ql_engine *e,
+                  const ql_layer *L, uint8_t *y);
+const ql_onednn_isa *ql_onednn_isas(size_t *n);
+int ql_cpu_has(const char *flags, const char *flag);
+const ql_onednn_isa *ql_onednn_default(const char *flags);
+int ql_cpu_info(char *model, size_t nmodel, char *flags, size_t nflags);
 float ql_round_half_even(float v);
 void ql_qrange(ql_scheme sc, int32_t *qmin, int32_t *qmax);
 ql_qparams ql_observe(ql_scheme sc, const float *v, size_t n);
@@ -98,39 +133,6 @@ uint8_t ql_requantize(int32_t acc, float m, int32_t zy);
 void ql_forum_question(const ql_layer *L, double *y);
 void ql_forum_answer2(const ql_layer *L, double *y);
 void ql_forum_answer3(const ql_layer *L, double *y);
-int32_t ql_cvt_f32_i32(float v);
-float ql_multiplier_qnnpack(float sx, float sw, float sy);
-float ql_multiplier_fbgemm(float sx, float sw, float sy);
-uint8_t ql_requantize_x86(float v, int32_t zy);
-int32_t ql_qnnpack_bias(float b, float sx, float sw);
-float ql_fbgemm_bias(float b, float sx, float sw);
-int32_t ql_sat16(int32_t v);
-int32_t ql_acc_pairs16(const ql_layer *L, size_t i, size_t j);
-int32_t ql_acc_pairs16_split(const ql_layer *L, size_t i, size_t j,
-                             size_t split);
-const ql_engine *ql_engines(size_t *count);
-const ql_engine *ql_find_engine(const char *name);
-float ql_multiplier_onednn(float sx, float sw, float sy);
-uint8_t ql_exact_output(int64_t acc, float bias, const ql_layer *L,
-                        size_t j);
-const ql_onednn_isa *ql_onednn_isas(size_t *n);
-int ql_cpu_has(const char *flags, const char *flag);
-const ql_onednn_isa *ql_onednn_default(const char *flags);
-int ql_cpu_info(char *model, size_t nmodel, char *flags, size_t nflags);
-const ql_kernel *ql_kernels(size_t *count);
-const ql_kernel *ql_find_kernel(const char *name);
-const ql_kernel *ql_best_kernel(const ql_engine *e, const ql_layer *L);
-const char *ql_kernel_refuses(const ql_kernel *k, const ql_engine *e,
-                              const ql_layer *L);
-ql_packed *ql_pack(const ql_kernel *k, const ql_engine *e,
-                   const ql_layer *L);
-int ql_packed_run(const ql_packed *P, const ql_layer *L, uint8_t *y);
-void ql_packed_free(ql_packed *P);
-int ql_kernel_run(const ql_kernel *k, const ql_engine *e,
-                  const ql_layer *L, uint8_t *y);
-void ql_tflite_multiplier(double m, int32_t *q31, int *exponent);
-int32_t ql_srdhm(int32_t a, int32_t b);
-int32_t ql_rounding_divide_by_pot(int32_t x, int s);
 void ql_reader_init(ql_reader *r, FILE *in, const char *name);
 int ql_read_layer(ql_reader *r, ql_layer *L);
 void ql_layer_free(ql_layer *L);

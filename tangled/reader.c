@@ -191,6 +191,9 @@ int ql_read_layer(ql_reader *r, ql_layer *L)
     int t = next_token(r);
     if (t <= 0)
         return t;
+    if (strcmp(r->tok, "relu") == 0)
+        return fail(r, r->tok_line, "'relu' belongs after the word "
+                    "'output': write 'output relu SCALE ZERO_POINT'");
     if (strcmp(r->tok, "layer") != 0)
         return fail(r, r->tok_line, "expected 'layer', found '%s'",
                     r->tok);
@@ -266,8 +269,18 @@ int ql_read_layer(ql_reader *r, ql_layer *L)
     }
     {
         long z = 0;
-        if (required(r, read_scale(r, "output scale", &L->y_q.scale),
-                     "output scale") < 0
+        if (required(r, next_token(r), "output scale") < 0)
+            goto bad;
+        if (strcmp(r->tok, "relu") == 0) {
+            L->relu = 1;
+            if (required(r, next_token(r), "output scale") < 0)
+                goto bad;
+            if (strcmp(r->tok, "relu") == 0) {
+                fail(r, r->tok_line, "'relu' given twice");
+                goto bad;
+            }
+        }
+        if (parse_scale(r, "output scale", &L->y_q.scale) < 0
             || required(r, read_int(r, "output zero point", 0, 255, &z),
                         "output zero point") < 0)
             goto bad;
@@ -537,6 +550,7 @@ int ql_compare_engine(const char *layers, const char *expected,
     ql_reader_init(&re, fe, expected);
     while ((t = ql_read_layer(&rl, &L)) > 0) {
         size_t n = L.m * L.n, bad = 0;
+        L.relu |= (flags & QL_FUSE_RELU) != 0;
         uint8_t *want = malloc(n), *got = malloc(n);
         if (!want || !got || (t = ql_read_outputs(&re, n, want)) <= 0) {
             snprintf(st->detail, sizeof st->detail, "%s",

@@ -147,9 +147,23 @@ bad "per-channel: a zero point missing" eval "" \
     "${PC}0.25 0.5 -1 1 2 3 4\noutput 0.5 7\n"
 bad "per-channel: nothing after the keyword" eval "" \
     "qlinear: @F@:3: missing weight scale [0] at end of input" "${PC}"
-bad "per-channel: engine refuses" "eval --engine fbgemm" "" \
-    "qlinear: @F@:1: engine fbgemm: per-channel weights are not supported by this engine row" \
+bad "per-channel: engine refuses" "eval --engine xnnpack" "" \
+    "qlinear: @F@:1: engine xnnpack: XNNPACK's qu8 fully-connected operator has one weight scale" \
     "${PC}0.25 0.5 -1 1 1 2 3 4\noutput 0.5 7\n"
+R='layer 1 2 1\ninput 0.5 0 2 4\nweight 0.25 0 1 -1\n'  # a layer up to its output
+bad "relu: after the zero point" eval "3" \
+    "qlinear: @F@:4: 'relu' belongs after the word 'output': write 'output relu SCALE ZERO_POINT'" \
+    "${R}output 0.5 3 relu\n"
+bad "relu: given twice" eval "" \
+    "qlinear: @F@:4: 'relu' given twice" "${R}output relu relu 0.5 3\n"
+bad "relu: no scale after it" eval "" \
+    "qlinear: @F@:5: missing output scale at end of input" "${R}output relu\n"
+bad "relu: in the input section" eval "" \
+    "qlinear: @F@:2: input scale: expected a number, found 'relu'" \
+    'layer 1 2 1\ninput relu 0.5 0 2 4\nweight 0.25 0 1 -1\noutput 0.5 3\n'
+bad "relu: ONNX Runtime has no fused activation" "eval --engine onnxruntime" "" \
+    "qlinear: @F@:1: engine onnxruntime: QLinearMatMul has no fused activation; a ReLU is a separate operator" \
+    "${R}output relu 0.5 3\n"
 bad "observe: per-channel count not a multiple of the rows" observe "" \
     "qlinear: @F@:1: count 4 is not a positive multiple of the 3 rows" \
     'per-channel 3 qint8 4 1 -2 0.5 0.25\n'

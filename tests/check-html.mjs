@@ -5,11 +5,13 @@
 // numbered "Figure N"; headings numbered with a ".0." (a skipped level);
 // and, on a 390 px phone screen, a page that scrolls sideways (only
 // code and math blocks may, inside themselves) or code that lost its
-// indentation.  Saves a screenshot of the first screen.
+// indentation, or a figure whose smallest label is drawn smaller than
+// 9 CSS px.  Saves a screenshot of the first screen.
 // Usage: node check-html.mjs HTML PNG
 import { chromium } from "playwright-core";
 import { pathToFileURL } from "node:url";
 import path from "node:path";
+import fs from "node:fs";
 
 const [html, shot] = process.argv.slice(2);
 const browser = await chromium.launch({
@@ -83,6 +85,20 @@ const narrow = await page.evaluate(() => {
            scrollWidth: document.documentElement.scrollWidth,
            wide: wide.slice(0, 8), flattened: flattened.slice(0, 3), indented };
 });
+// Every figure's smallest label at 390 px: the smallest font-size in
+// its SVG, times the scale at which the page draws the image.
+const figs = await page.evaluate(() => [...document.querySelectorAll("figure img")]
+  .map((i) => ({ src: i.getAttribute("src"), width: i.getBoundingClientRect().width })));
+for (const f of figs) {
+  if (!/\.svg$/.test(f.src)) continue;
+  const svg = fs.readFileSync(path.resolve(path.dirname(html), f.src), "utf8");
+  const box = /viewBox="[\d.]+ [\d.]+ ([\d.]+)/.exec(svg);
+  const sizes = [...svg.matchAll(/font-size[=:]"?([\d.]+)/g)].map((m) => Number(m[1]));
+  if (!box || sizes.length === 0) continue;
+  const px = Math.min(...sizes) * f.width / Number(box[1]);
+  if (px < 9)
+    problems.push(`at 390 px the smallest label of ${f.src} is ${px.toFixed(1)} px (< 9)`);
+}
 if (narrow.pageScroll)
   problems.push(`at 390 px the page scrolls sideways (${narrow.scrollWidth} px > ${narrow.vw} px)`);
 for (const w of narrow.wide) problems.push(`at 390 px wider than the screen: ${w}`);

@@ -15,6 +15,10 @@ title() {
         "build/plain/exercises/$1.c" 2>/dev/null)
     echo "${1%%-*} ${t:-${1#*-}}"
 }
+# Check's failure lines (file:line:F:case:test:iteration: message) name
+# a line of the test program; the learner needs only the message, which
+# names the learner's file and function.
+strip() { sed -E 's/^[^:]*:[0-9]+:[FE]:[^:]*:[^:]*:[0-9]+: //'; }
 # (the Makefile has just made the library; -o deps skips the package check)
 build() { make -s --no-print-directory -o deps "build/ex/learner/$1"; }
 
@@ -28,7 +32,7 @@ if [ "$mode" = status ]; then
         elif build/ex/learner/"$e" > "$log" 2>&1; then
             echo "$(title "$e"): solved"; solved=$((solved + 1)); continue
         else   # Check's failure line: file:line:F:case:test:iteration: message
-            msg=$(grep -m1 -E '^[^:]*:[0-9]+:[FE]:' "$log" | cut -d: -f5,7-)
+            msg=$(grep -m1 -E '^[^:]*:[0-9]+:[FE]:' "$log" | strip)
             [ -n "$msg" ] || msg="the test crashed (make exercise N=${e%%-*})"
         fi
         echo "$(title "$e"): to do: $msg"; todo=$((todo + 1))
@@ -47,7 +51,16 @@ elif [ "$mode" = run ]; then
     fi
     echo "exercise $(title "$e"): tests/exercises/$e.c"
     build "$e" || exit 1
-    exec build/ex/learner/"$e"
+    log=build/ex/learner/$e.log
+    build/ex/learner/"$e" > "$log" 2>&1; rc=$?
+    if [ $rc = 0 ]; then
+        echo "solved: every check passes"
+    else
+        grep -E '^[^:]*:[0-9]+:[FE]:' "$log" | strip | sed 's/^/to do: /' | awk 1
+        grep -qE '^[^:]*:[0-9]+:[FE]:' "$log" || cat "$log"
+        grep '^Your file: ' "$log" || :
+    fi
+    exit $rc
 else
     echo "usage: $0 status NAME... | run N NAME..." >&2; exit 2
 fi

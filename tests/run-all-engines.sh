@@ -3,7 +3,11 @@
 # through every engine with every kernel this CPU has (and the observer
 # and quantize cases), one output file per run, so that builds can be
 # compared byte for byte.  With "small", only two small corpora (for
-# valgrind), still with every engine and every kernel.
+# valgrind), still with every engine and every kernel.  With QL_LAYERS=N
+# (what .ci/run's checks use), only the first N layers of each corpus,
+# copied once to build/ci-layers/N/ (the same path for every build, so
+# that the outputs and refusals compare byte for byte); QL_LAYERS unset,
+# empty or "all" runs the whole corpora.
 #
 # The engines and kernels come from 'qlinear list', the program's own
 # tables; the script fails if either list is empty or shorter than the
@@ -47,6 +51,22 @@ n_e=$(wc -w <<< "$engines") n_k=$(wc -w <<< "$all_kernels")
 layers=$(ls tests/data/*/*-layers.txt)
 [[ -n $small ]] && layers="tests/data/qnnpack/ties-layers.txt tests/data/onednn/perchannel-layers.txt"
 [[ -n $layers ]] || die "no corpora in tests/data"
+n_layers=${QL_LAYERS:-all}
+if [[ $n_layers != all ]]; then
+    [[ $n_layers =~ ^[1-9][0-9]*$ ]] || die "QL_LAYERS=$n_layers: not a count"
+    cut=build/ci-layers/$n_layers
+    short=
+    for f in $layers; do
+        mkdir -p "$cut/$(dirname "$f")"
+        if [[ ! -s $cut/$f || $f -nt $cut/$f ]]; then
+            awk -v n="$n_layers" '/^layer / && ++l > n {exit} {print}' "$f" \
+                > "$cut/$f.tmp.$$" && mv "$cut/$f.tmp.$$" "$cut/$f"
+        fi
+        grep -q '^layer ' "$cut/$f" || die "$cut/$f: no layer"
+        short="$short $cut/$f"
+    done
+    layers=$short
+fi
 
 # ok ERRFILE E K -- the run's standard error is empty, or one line:
 # engine E's or kernel K's refusal of a layer.
@@ -91,5 +111,6 @@ for what in observe:observers quantize:quantize; do
     [[ ! -s $out/${what#*:}.err ]] || die "${what%%:*}: $(head -5 "$out/${what#*:}.err")"
 done
 echo "run-all-engines: $n_e engines x $(wc -w <<< "$kernels") kernels" \
-     "x $(wc -w <<< "$layers") corpora: $runs runs ($refused stopped at" \
+     "x $(wc -w <<< "$layers") corpora ($n_layers layers each):" \
+     "$runs runs ($refused stopped at" \
      "a refusal), every kernel as the reference"

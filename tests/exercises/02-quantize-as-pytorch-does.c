@@ -1,4 +1,4 @@
-/* Exercise 2: quantize as PyTorch does (quint8).
+/* Exercise 2: quantize as PyTorch does.
    The statement is in the handout docs/exercises.pdf (and in the book,
    section "Workshop exercises"); the library's interface is
    tangled/qlinear.h.

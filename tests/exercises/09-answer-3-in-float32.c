@@ -11,11 +11,11 @@ void ex09_answer3(const ql_layer *L, double *y)
     /* TODO: change only precision and order, until QNNPACK agrees. */
     /* Hint: which operations does QNNPACK do in float32, and how does
        it form the multiplier? */
-    double sxw = (double)L->x_q.scale * L->w_q.scale;
+    double sxw = (double)L->x_q.scale * (double)L->w_q.scale;
     for (size_t i = 0; i < L->m; i++)
         for (size_t j = 0; j < L->n; j++) {
             double v = (double)ql_acc_exact(L, i, j) * sxw;
-            v = nearbyint(v / L->y_q.scale) + L->y_q.zero_point;
+            v = nearbyint(v / (double)L->y_q.scale) + L->y_q.zero_point;
             y[i * L->n + j] = v < 0.0 ? 0.0 : v > 255.0 ? 255.0 : v;
         }
 }
