@@ -96,6 +96,9 @@ help:
 	@echo "make check-sanitize  all tests under ASan+UBSan, with gcc and with clang"
 	@echo "make check-valgrind  the command under valgrind memcheck"
 	@echo "make check-matrix    gcc/clang x -O0/-O2/-O3 -march=native: identical outputs"
+	@echo "make mutants     the mutation suite: every mutant of tests/mutants.txt must be killed (MUTANTS=\"ID ...\" for some)"
+	@echo "make mutants-ci  the mutants marked 'ci' in tests/mutants.txt (what .ci/run runs)"
+	@echo "make check-all   make check, then check-sanitize, check-valgrind, check-matrix on the whole corpora and the whole mutation suite"
 	@echo "make fuzz        libFuzzer for FUZZ_SECONDS (default 60) seconds"
 	@echo "make bench       speed, single thread: ours vs oneDNN, QNNPACK (PyTorch), XNNPACK; BENCH_SHAPES=\"MxKxN ...\""
 	@echo "make check-bench-smoke  the bench driver once on a tiny layer (part of make check)"
@@ -326,14 +329,27 @@ demo: build/qlinear
 	build/qlinear forum
 
 # --- hard inputs: sanitizers, compilers, valgrind, fuzzing ----------------
+# Any report fails: UBSan stops at its first (no recovery), ASan and
+# LeakSanitizer exit non-zero, and tests/run-all-engines.sh refuses any
+# text on standard error but an engine's or kernel's refusal.
 SAN_OPT := -O1 -g -fno-omit-frame-pointer \
            -fsanitize=address,undefined -fno-sanitize-recover=all
+VALGRIND := valgrind -q --error-exitcode=3 --leak-check=full \
+            --errors-for-leak-kinds=all
+# The three checks below run every engine with every kernel on the first
+# HARD_LAYERS layers of each corpus (valgrind: of two corpora), which
+# keeps .ci/run within its time; make check-all runs them on the whole
+# corpora (HARD_LAYERS=all).
+HARD_LAYERS ?= 3
+check-sanitize: export UBSAN_OPTIONS := halt_on_error=1:print_stacktrace=1
+check-sanitize: export ASAN_OPTIONS := detect_leaks=1:halt_on_error=1
 check-sanitize: $(SRC)/.stamp
 	$(MAKE) --no-print-directory deps EXTRA_DEBS="$(HARD_DEBS)"
 	for cc in gcc clang; do \
 	  $(MAKE) --no-print-directory B=build/san-$$cc CC=$$cc \
 	    OPT="$(SAN_OPT)" build/san-$$cc/qlinear build/san-$$cc/check-qlinear; \
-	  tests/run-all-engines.sh build/san-$$cc/qlinear build/san-$$cc/out; \
+	  QL_LAYERS=$(HARD_LAYERS) \
+	    tests/run-all-engines.sh build/san-$$cc/qlinear build/san-$$cc/out; \
 	  tests/bad-inputs.sh build/san-$$cc/qlinear; \
 	  tests/cli-contract.sh build/san-$$cc/qlinear; \
 	  tests/compare.sh build/san-$$cc/qlinear; \
@@ -341,11 +357,9 @@ check-sanitize: $(SRC)/.stamp
 	done
 check-valgrind: build/qlinear
 	$(MAKE) --no-print-directory deps EXTRA_DEBS="$(HARD_DEBS)"
-	QL_WRAP="valgrind -q --error-exitcode=3 --leak-check=full \
-	  --errors-for-leak-kinds=all" \
+	QL_WRAP="$(VALGRIND)" QL_LAYERS=$(HARD_LAYERS) \
 	  tests/run-all-engines.sh build/qlinear build/valgrind-out small
-	tests/bad-inputs.sh "valgrind -q --error-exitcode=3 --leak-check=full \
-	  --errors-for-leak-kinds=all build/qlinear"
+	tests/bad-inputs.sh "$(VALGRIND) build/qlinear"
 
 # Every corpus through every engine with gcc and clang at three levels of
 # optimisation: the outputs must be identical, byte for byte.
@@ -358,12 +372,30 @@ check-matrix: $(SRC)/.stamp
 	  $(MAKE) --no-print-directory B=$$d CC=$$cc OPT="$${opt//_/ }" \
 	    $$d/qlinear $$d/check-qlinear >/dev/null; \
 	  $$d/check-qlinear > $$d/check.log || { tail $$d/check.log; exit 1; }; \
-	  tests/run-all-engines.sh $$d/qlinear $$d/out; \
+	  QL_LAYERS=$(HARD_LAYERS) tests/run-all-engines.sh $$d/qlinear $$d/out; \
 	  echo "$$m: $$(cat $$d/out/* | md5sum | cut -c1-12)"; \
 	done | tee build/matrix.txt
 	@test $$(grep -E '^(gcc|clang):' build/matrix.txt | cut -d' ' -f2 \
 	  | sort -u | wc -l) = 1 \
 	  && echo "check-matrix: $(words $(MATRIX)) builds, identical outputs"
+
+# The mutation suite: each mutant of tests/mutants.txt in a scratch copy
+# of qlinear.nw under build/mutants, built and run through the code
+# tests (docs/DEVELOPERS.md).  MUTANTS="ID ..." runs only those;
+# mutants-ci the subset marked "ci", which .ci/run runs (the whole list
+# takes too long for CI; make check-all runs it).
+.PHONY: mutants mutants-ci check-all
+mutants: | deps
+	tests/mutants.sh tests/mutants.txt $(MUTANTS)
+mutants-ci: | deps
+	MUTANTS_CI=1 tests/mutants.sh tests/mutants.txt
+# Everything that tests the code, the long checks included.
+check-all:
+	$(MAKE) --no-print-directory check
+	$(MAKE) --no-print-directory check-sanitize HARD_LAYERS=all
+	$(MAKE) --no-print-directory check-valgrind HARD_LAYERS=all
+	$(MAKE) --no-print-directory check-matrix HARD_LAYERS=all
+	$(MAKE) --no-print-directory mutants
 
 # libFuzzer on the three readers and every engine (clang).
 FUZZ_SECONDS ?= 60

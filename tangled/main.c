@@ -762,6 +762,36 @@ static int cmd_cpu(const command *c, int argc, char **argv)
     return 0;
 }
 
+static int cmd_list(const command *c, int argc, char **argv)
+{
+    const char *what[1] = {NULL};
+    size_t n;
+    int t = operands(c, argc, argv, 1, what);
+    if (t)
+        return t;
+    if (what[0] && strcmp(what[0], "engines") == 0) {
+        const ql_engine *e = ql_engines(&n);
+        for (size_t i = 0; i < n; i++)
+            printf("%s\n", e[i].name);
+    } else if (what[0] && strcmp(what[0], "kernels") == 0) {
+        const ql_kernel *k = ql_kernels(&n);
+        for (size_t i = 0; i < n; i++)
+            printf("%s %s\n", k[i].name, k[i].available() ? "yes" : "no");
+    } else if (what[0])
+        return bad_usage(c, "cannot list '%s'; say engines or kernels",
+                         what[0]);
+    else
+        return bad_usage(c, "say what to list: engines or kernels");
+    return 0;
+}
+
+static void list_details(FILE *f)
+{
+    fputs("'list engines' prints the engines' names, one per line;\n"
+          "'list kernels' prints each kernel's name and 'yes' or 'no',\n"
+          "whether this CPU has its instructions.\n", f);
+}
+
 static int cmd_eval(const command *c, int argc, char **argv)
 {
     const char *engine = "qnnpack", *kernel = NULL, *path = NULL;
@@ -879,6 +909,8 @@ static const command commands[] = {
      compare_details},
     {"help", "[COMMAND]", "this list, or one command's help", cmd_help,
      NULL},
+    {"list", "engines|kernels", "the engines or the kernels, for scripts",
+     cmd_list, list_details},
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 

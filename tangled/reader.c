@@ -110,6 +110,7 @@ static int required(ql_reader *r, int t, const char *what)
                   : t;
 }
 
+#define FLOAT_ROUNDS_TO_INF 0x1.ffffffp+127   /* 2^128 - 2^103 */
 static int parse_float(ql_reader *r, const char *what, float *out)
 {
     char *end;
@@ -117,7 +118,7 @@ static int parse_float(ql_reader *r, const char *what, float *out)
     if (*end != '\0' || end == r->tok)
         return fail(r, r->tok_line, "%s: expected a number, found '%s'",
                     what, r->tok);
-    if (!isfinite(d) || fabs(d) > FLT_MAX)
+    if (!isfinite(d) || fabs(d) >= FLOAT_ROUNDS_TO_INF)
         return fail(r, r->tok_line, "%s %s is not a finite float32",
                     what, r->tok);
     *out = (float)d;

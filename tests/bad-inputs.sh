@@ -101,6 +101,9 @@ bad "M*K too large" eval "" \
 bad "M*N too large" eval "" \
     "qlinear: @F@:1: layer 4097 1 4097 is larger than 16777216 elements per matrix" \
     'layer 4097 1 4097\n'
+bad "N*K too large" eval "" \
+    "qlinear: @F@:1: layer 1 65536 65536 is larger than 16777216 elements per matrix" \
+    'layer 1 65536 65536\n'
 bad "N overflows long" eval "" \
     "qlinear: @F@:1: N 99999999999999999999 out of range [1, 65536]" \
     'layer 1 1 99999999999999999999\n'
@@ -184,6 +187,14 @@ bad "observe: refused scheme" observe "" \
 bad "quantize: zero point" quantize "" \
     "qlinear: @F@:1: zero point 128 out of range [-128, 127]" \
     'qint8 0.5 128 1 1\n'
+# A value rounds to float32 before it is checked: from FLT_MAX plus half
+# an ulp (2^128 - 2^103, which rounds to even: infinity) on, it is refused.
+bad "quantize: value at FLT_MAX + ulp/2" quantize "0" \
+    "qlinear: @F@:2: value 340282356779733661637539395458142568448 is not a finite float32" \
+    'quint8 1 0 1 3.4028235e38\nquint8 1 0 1 340282356779733661637539395458142568448\n'
+bad "quantize: value past FLT_MAX, negative" quantize "" \
+    "qlinear: @F@:1: value -3.5e38 is not a finite float32" \
+    'qint8 1 0 1 -3.5e38\n'
 bad "quantize: empty" quantize "" \
     "qlinear: @F@:1: no quantize case found" ''
 
@@ -205,6 +216,9 @@ usage "eval --kernel" "qlinear eval: option '--kernel' needs a kernel's NAME"
 usage "forum extra" "qlinear forum: too many arguments ('extra' is one too many)"
 usage "observe a b" "qlinear observe: too many arguments ('b' is one too many)"
 usage "quantize - -" "qlinear quantize: too many arguments ('-' is one too many)"
+usage "list" "qlinear list: say what to list: engines or kernels"
+usage "list engine" "qlinear list: cannot list 'engine'; say engines or kernels"
+usage "list engines kernels" "qlinear list: too many arguments ('kernels' is one too many)"
 usage "help nothing" "qlinear help: unknown command 'nothing'; 'qlinear help' lists them"
 usage "" "usage: qlinear COMMAND [ARGUMENTS]"
 usage "eval $DIR" "qlinear: $DIR: is a directory; give a file"

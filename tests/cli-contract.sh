@@ -34,6 +34,41 @@ for k in $($QLINEAR help eval | awk '/^kernels/ {on = 1; next} /^$/ {on = 0}
     expect "forum layer, engine fbgemm, kernel $k" "59 253" -- \
         $QLINEAR eval --engine fbgemm --kernel "$k" <<< "$FORUM"
 done
+# Every engine of 'qlinear list engines' with the kernel eval chooses
+# itself: the outputs, or the engine's own refusal (oneDNN's of Z_w = 26)
+# -- never a kernel's, for the choice falls back to the reference loop.
+# The per-channel layer's two rows have scales 1 and 2: 10 20, not 10 10.
+PERCHANNEL='layer 1 1 2
+input 1 0 10
+weight per-channel 1 2 0 0 1 1
+output 1 0'
+engines=$($QLINEAR list engines)
+[[ $(wc -w <<< "$engines") -ge 10 ]] && passed=$((passed + 1)) \
+    || { failed=$((failed + 1)); echo "cli-contract: FAIL list engines: $engines"; }
+for e in $engines; do
+    for layer in FORUM PERCHANNEL; do
+        got=$($QLINEAR eval --engine "$e" <<< "${!layer}" 2>&1) && status=0 || status=$?
+        if [[ ($status == 0 && $got =~ ^[0-9]+\ [0-9]+$) || ($status == 2 && $got == "qlinear: <stdin>:1: engine $e: "*) ]]; then
+            passed=$((passed + 1))
+        else
+            failed=$((failed + 1)); printf 'cli-contract: FAIL %s layer, engine %s, default kernel\n  got (%s) %s\n' "$layer" "$e" "$status" "$got"
+        fi
+    done
+done
+expect "per-channel layer, qnnpack, default kernel" "10 20" -- $QLINEAR eval <<< "$PERCHANNEL"
+expect "per-channel layer, qnnpack, reference kernel" "10 20" -- $QLINEAR eval --kernel reference <<< "$PERCHANNEL"
+expect "per-channel layer, a fast kernel refuses" "qlinear: <stdin>:1: kernel offsets: no fast path for per-channel weights" -- \
+    bash -c "$QLINEAR eval --kernel offsets 2>&1 >/dev/null; test \$? = 2" <<< "$PERCHANNEL"
+# 'qlinear list' and 'qlinear help eval' read the same tables.
+expect "list engines is help eval's engines" "$($QLINEAR help eval | awk '/^engines/ {on = 1; next} on && NF {print $1}')" -- \
+    $QLINEAR list engines
+expect "list kernels is help eval's kernels" "$($QLINEAR help eval | awk '/^kernels/ {on = 1; next} /^$/ {on = 0}
+    on && /^  / {print $1, (/not on this CPU/ ? "no" : "yes")}')" -- $QLINEAR list kernels
+# Values that round to FLT_MAX are finite (section "Numbers"); an
+# overflowing conversion then gives the smallest code, as PyTorch does.
+for v in 3.4028235e38 3.4028234663852886e38 3.40282356779733e38 -3.4028235e38; do
+    expect "quantize $v" "0" -- $QLINEAR quantize <<< "quint8 1 0 1 $v"
+done
 expect "forum layer, default engine, two layers" $'59 253\n59 253' -- \
     $QLINEAR eval <<< "$FORUM
 $FORUM"
