@@ -51,6 +51,14 @@ static const char *torch2_made(const char *engine);
 static int corpus_skipped(const char *engine, const char *isa,
                           const char *expected)
 {
+    const char *only = getenv("QL_TRUTH_ISAS");
+    const char *skip = getenv("QL_TRUTH_SKIP_ISAS");
+    if ((only && !ql_cpu_has(only, *isa ? isa : "any"))
+        || (skip && *isa && ql_cpu_has(skip, isa))) {
+        fprintf(stderr, "ground truth: no %s corpus made; %s skipped\n",
+                *isa ? isa : "x86", expected);
+        return 1;
+    }
     const char *made = strncmp(expected, "torch-", 6) == 0
                            ? torch2_made(engine)
                        : strncmp(engine, "onednn", 6) == 0
@@ -611,6 +619,56 @@ static const struct {
       "onnxruntime/fbgemm-observed-avx2-expected.txt", 200, "avx2" },
     { "onnxruntime-avx2", "qnnpack/perchannel-layers.txt",
       "onnxruntime/qnnpack-perchannel-avx2-expected.txt", 100, "avx2" },
+    { "xnnpack-arm64", "fbgemm/mixed-layers.txt",
+      "xnnpack/fbgemm-mixed-arm64-expected.txt", 500, "arm64" },
+    { "xnnpack-arm64", "fbgemm/observed-layers.txt",
+      "xnnpack/fbgemm-observed-arm64-expected.txt", 200, "arm64" },
+    { "xnnpack-arm64", "xnnpack/observed-layers.txt",
+      "xnnpack/observed-arm64-expected.txt", 200, "arm64" },
+    { "xnnpack-arm64", "xnnpack/ties-layers.txt",
+      "xnnpack/ties-arm64-expected.txt", 300, "arm64" },
+    { "xnnpack-arm64", "xnnpack/extremes-layers.txt",
+      "xnnpack/extremes-arm64-expected.txt", 140, "arm64" },
+    { "gemmlowp", "fbgemm/mixed-layers.txt",
+      "gemmlowp/fbgemm-mixed-arm64-expected.txt", 500, "arm64" },
+    { "gemmlowp", "fbgemm/observed-layers.txt",
+      "gemmlowp/fbgemm-observed-arm64-expected.txt", 200, "arm64" },
+    { "gemmlowp", "gemmlowp/observed-layers.txt",
+      "gemmlowp/observed-arm64-expected.txt", 200, "arm64" },
+    { "gemmlowp", "gemmlowp/ties-layers.txt",
+      "gemmlowp/ties-arm64-expected.txt", 300, "arm64" },
+    { "gemmlowp", "gemmlowp/extremes-layers.txt",
+      "gemmlowp/extremes-arm64-expected.txt", 140, "arm64" },
+    { "qnnpack-arm64", "qnnpack/observed-layers.txt",
+      "qnnpack/observed-arm64-expected.txt", 1000, "arm64" },
+    { "qnnpack-arm64", "qnnpack/ties-layers.txt",
+      "qnnpack/ties-arm64-expected.txt", 500, "arm64" },
+    { "qnnpack-arm64", "qnnpack/extremes-layers.txt",
+      "qnnpack/extremes-arm64-expected.txt", 100, "arm64" },
+    { "qnnpack-arm64", "qnnpack/ties-bias-layers.txt",
+      "qnnpack/ties-bias-arm64-expected.txt", 200, "arm64" },
+    { "qnnpack-arm64", "qnnpack/perchannel-layers.txt",
+      "qnnpack/perchannel-arm64-expected.txt", 400, "arm64" },
+    { "onednn-arm64", "onednn/observed-layers.txt",
+      "onednn/observed-arm64-expected.txt", 400, "arm64" },
+    { "onednn-arm64", "onednn/ties-layers.txt",
+      "onednn/ties-arm64-expected.txt", 200, "arm64" },
+    { "onednn-arm64", "onednn/blocks-layers.txt",
+      "onednn/blocks-arm64-expected.txt", 50, "arm64" },
+    { "onednn-arm64", "onednn/perchannel-layers.txt",
+      "onednn/perchannel-arm64-expected.txt", 400, "arm64" },
+    { "onnxruntime", "onnxruntime/observed-layers.txt",
+      "onnxruntime/observed-arm64-expected.txt", 200, "arm64" },
+    { "onnxruntime", "onnxruntime/ties-layers.txt",
+      "onnxruntime/ties-arm64-expected.txt", 300, "arm64" },
+    { "onnxruntime", "onnxruntime/extremes-layers.txt",
+      "onnxruntime/extremes-arm64-expected.txt", 140, "arm64" },
+    { "onnxruntime", "fbgemm/mixed-layers.txt",
+      "onnxruntime/fbgemm-mixed-arm64-expected.txt", 500, "arm64" },
+    { "onnxruntime", "fbgemm/observed-layers.txt",
+      "onnxruntime/fbgemm-observed-arm64-expected.txt", 200, "arm64" },
+    { "onnxruntime", "qnnpack/perchannel-layers.txt",
+      "onnxruntime/qnnpack-perchannel-arm64-expected.txt", 100, "arm64" },
     { "qnnpack", "qnnpack/observed-layers.txt",
       "torch-2.13/qnnpack-observed-qnnpack-avx2-expected.txt", 1000, "avx2" },
     { "qnnpack", "qnnpack/ties-layers.txt",
@@ -1002,6 +1060,53 @@ START_TEST(test_gemmlowp_double_product)
     ql_find_engine("exact")->run(&L, &y[1]);
     ck_assert_int_eq(y[1], 100);
     ck_assert_int_eq(y[0], y[1]);
+}
+END_TEST
+
+START_TEST(test_xnnpack_arm64_rounds_half_up)
+{
+    uint8_t x[2] = { 0, 2 }, y[2];
+    int8_t w[1] = { 10 };
+    ql_layer L = { 2, 1, 1, { 1.0f, 1 }, { 1.0f, 0 }, { 4.0f, 10 },
+                   x, w, NULL, NULL, 0 };
+    ql_find_engine("xnnpack-arm64")->run(&L, y);
+    ck_assert_int_eq(y[0], 8);
+    ck_assert_int_eq(y[1], 13);
+    ql_find_engine("xnnpack")->run(&L, y);
+    ck_assert_int_eq(y[0], 8);
+    ck_assert_int_eq(y[1], 12);
+}
+END_TEST
+
+START_TEST(test_xnnpack_arm64_shift_wraps)
+{
+    static uint8_t x[1024];
+    static int8_t w[1024];
+    ql_layer L = { 1, 1024, 1, { 1.0f, 0 }, { 1.0f, 0 },
+                   { 1.0f / 128, 100 }, x, w, NULL, NULL, 0 };
+    uint8_t y;
+    memset(x, 255, sizeof x);
+    memset(w, 127, sizeof w);
+    ql_find_engine("xnnpack-arm64")->run(&L, &y);
+    ck_assert_int_eq(y, 0);
+    ql_find_engine("xnnpack")->run(&L, &y);
+    ck_assert_int_eq(y, 255);
+}
+END_TEST
+
+START_TEST(test_qnnpack_arm64_saturates)
+{
+    static uint8_t x[4096];
+    static int8_t w[4096];
+    ql_layer L = { 1, 4096, 1, { 1.0f, 0 }, { 1.0f, 0 },
+                   { 0.001f, 100 }, x, w, NULL, NULL, 0 };
+    uint8_t y;
+    memset(x, 255, sizeof x);
+    memset(w, 127, sizeof w);
+    ql_find_engine("qnnpack")->run(&L, &y);
+    ck_assert_int_eq(y, 0);
+    ql_find_engine("qnnpack-arm64")->run(&L, &y);
+    ck_assert_int_eq(y, 255);
 }
 END_TEST
 
@@ -1782,6 +1887,13 @@ static Suite *qlinear_suite(void)
     tcase_add_test(tc, test_tflite_multiplier);
     tcase_add_test(tc, test_gemmlowp_engine_tie);
     tcase_add_test(tc, test_gemmlowp_double_product);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("xnnpack-arm64");
+    tcase_add_test(tc, test_xnnpack_arm64_rounds_half_up);
+    tcase_add_test(tc, test_xnnpack_arm64_shift_wraps);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("qnnpack-arm64");
+    tcase_add_test(tc, test_qnnpack_arm64_saturates);
     suite_add_tcase(s, tc);
     tc = tcase_create("fast kernels");
     tcase_set_timeout(tc, 300);
