@@ -2062,7 +2062,7 @@ static void arm_walk(const arm_library *lib, arm_counts *c, uint8_t *forum,
 static void arm_numbers(const char *out_dir)
 {
     FILE *t = table_open(out_dir, "arm-table.tex", "@{}lrrrr@{}",
-        "library & layers & differ & rounding & overflow ");
+        "library & layers & layers that differ & outputs: rounding & outputs: overflow ");
     FILE *f = table_open(out_dir, "arm-forum.tex", "@{}lll@{}",
         "library & x86 & ARM64 ");
     for (size_t l = 0; l < sizeof arm_libraries / sizeof *arm_libraries; l++) {
