@@ -2273,6 +2273,64 @@ static void exercise7_answer(void)
     def("ExSevenQnnpackDiffer", "%d", differ_qnnpack);
 }
 
+static uint8_t gemmlowp_by_hand(const ql_layer *L, double m, int32_t *high,
+                                int32_t *r, int32_t *q, int *e)
+{
+    ql_tflite_multiplier(m, q, e);
+    int32_t a = (int32_t)ql_acc_exact(L, 0, 0);
+    *high = ql_srdhm(ql_wrap_i32((int64_t)a * (INT64_C(1) << (*e > 0 ? *e : 0))),
+                     *q);
+    *r = ql_rounding_divide_by_pot(*high, *e < 0 ? -*e : 0);
+    int32_t v = *r + L->y_q.zero_point;
+    return (uint8_t)(v < 0 ? 0 : v > 255 ? 255 : v);
+}
+
+static void gemmlowp_examples(void)
+{
+    uint8_t x[1] = { 0 }, x2[1] = { 193 }, y, yx;
+    int8_t w[1] = { 10 }, w2[1] = { -110 };
+    ql_layer T = { 1, 1, 1, { 1.0f, 1 }, { 1.0f, 0 }, { 4.0f, 10 },
+                   x, w, NULL, NULL, 0 };
+    ql_layer D = { 1, 1, 1, { 0.0348936208f, 0 }, { 0.0551970825f, 0 },
+                   { 1.43476963f, 128 }, x2, w2, NULL, NULL, 0 };
+    int32_t h, r, q, qf, hf, rf;
+    int e, ef;
+    double mt = (double)T.x_q.scale * T.w_q.scale / T.y_q.scale;
+    double md = (double)D.x_q.scale * D.w_q.scale / D.y_q.scale;
+    double mf = (double)(D.x_q.scale * D.w_q.scale) / D.y_q.scale;
+    uint8_t yt = gemmlowp_by_hand(&T, mt, &h, &r, &q, &e);
+    ql_find_engine("gemmlowp")->run(&T, &y);
+    ql_find_engine("exact")->run(&T, &yx);
+    if (y != yt || yx == yt || e >= 0)
+        fail_book("the gemmlowp tie no longer goes as the text says");
+    def("GlTieQexp", "%d", ilogb((double)q));
+    def("GlTieE", "%d", e);
+    def("GlTieAcc", "%d", (int)ql_acc_exact(&T, 0, 0));
+    def("GlTieScaled", "%g", (double)ql_acc_exact(&T, 0, 0) * mt);
+    def("GlTieHigh", "%d", (int)h);
+    def("GlTieR", "%d", (int)r);
+    def("GlTieRne", "%g",
+        (double)ql_round_half_even((float)(ql_acc_exact(&T, 0, 0) * mt)));
+    def("GlTieZy", "%d", (int)T.y_q.zero_point);
+    def("GlTieY", "%d", yt);
+    def("GlTieYexact", "%d", yx);
+    uint8_t yd = gemmlowp_by_hand(&D, md, &h, &r, &q, &e);
+    uint8_t yf = gemmlowp_by_hand(&D, mf, &hf, &rf, &qf, &ef);
+    ql_find_engine("gemmlowp")->run(&D, &y);
+    ql_find_engine("exact")->run(&D, &yx);
+    if (y != yd || yx != yd || yf == yd)
+        fail_book("the gemmlowp float-product example no longer goes as the "
+                  "text says");
+    def("GlDblX", "%d", D.x[0]);
+    def("GlDblW", "%d", D.w[0]);
+    def("GlDblAcc", "%d", (int)ql_acc_exact(&D, 0, 0));
+    def("GlDblScaled", "%.3f", (double)ql_acc_exact(&D, 0, 0) * md);
+    def("GlDblR", "%d", (int)r);
+    def("GlDblZy", "%d", (int)D.y_q.zero_point);
+    def("GlDblY", "%d", yd);
+    def("GlDblYfloat", "%d", yf);
+}
+
 int main(int argc, char **argv)
 {
     if (argc == 4 && strcmp(argv[1], "--fma") == 0) {
@@ -2309,6 +2367,7 @@ int main(int argc, char **argv)
     many_engines(argv[2]);
     torch2_table(argv[2]);
     arm_numbers(argv[2]);
+    gemmlowp_examples();
     rounding_failures("RoundFloorFails", floor_half);
     rounding_failures("RoundRoundfFails", roundf);
     rounding_cases();
