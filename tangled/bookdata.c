@@ -2331,6 +2331,146 @@ static void gemmlowp_examples(void)
     def("GlDblYfloat", "%d", yf);
 }
 
+static void quantizer_ties(void)
+{
+    ql_qparams p = { 1.0f, 1 };
+    int32_t up = ql_quantize(2.5f, p, QL_QINT8);
+    int32_t down = ql_quantize(-2.5f, p, QL_QINT8);
+    float up_rne = ql_round_half_even(2.5f);
+    float down_rne = ql_round_half_even(-2.5f);
+    if (up != up_rne + p.zero_point || down != down_rne + p.zero_point
+        || (up == ql_round_half_even(2.5f + p.zero_point)
+            && down == ql_round_half_even(-2.5f + p.zero_point)))
+        fail_book("the quantizer's ties no longer go as the text says");
+    def("QtTieUpRne", "%g", up_rne);
+    def("QtTieUp", "%d", (int)up);
+    def("QtTieDownRne", "%g", down_rne);
+    def("QtTieDown", "%d", (int)down);
+}
+
+static void reciprocal_fails(void)
+{
+    int n = 1;
+    while (n < 1000 && ql_multiplier_qnnpack((float)n, 1.0f, (float)n) == 1.0f)
+        n++;
+    if (n <= 3 || n == 1000
+        || ql_multiplier_fbgemm((float)n, 1.0f, (float)n) != 1.0f)
+        fail_book("the reciprocal example no longer goes as the text says");
+    def("MultRecipFails", "%d", n);
+}
+
+static void bias_units(void)
+{
+    int32_t tie = ql_qnnpack_bias(2.5f, 1.0f, 1.0f);
+    int32_t neg = ql_qnnpack_bias(-1.0f, 0.5f, 0.25f);
+    if (tie != ql_round_half_even(2.5f) || neg != -1.0 / (0.5 * 0.25))
+        fail_book("the bias examples no longer go as the text says");
+    def("BiasTieUnits", "%d", (int)tie);
+    def("BiasNegUnits", "%d", (int)neg);
+}
+
+static uint8_t run_case(const char *row, float sx, float sw, float sy,
+                        float b, uint8_t x)
+{
+    int8_t w[1] = { 1 };
+    float bias[1] = { b };
+    ql_layer L = { 1, 1, 1, { sx, 0 }, { sw, 0 }, { sy, 0 },
+                   &x, w, b != 0 ? bias : NULL, NULL, 0 };
+    uint8_t y;
+    ql_find_engine(row)->run(&L, &y);
+    return y;
+}
+
+static uint8_t exact_case(float sx, float sw, float sy, float b,
+                          uint8_t x, int all, double *v)
+{
+    int8_t w[1] = { 1 };
+    float bias[1] = { b };
+    ql_layer L = { 1, 1, 1, { sx, 0 }, { sw, 0 }, { sy, 0 },
+                   &x, w, b != 0 ? bias : NULL, NULL, 0 };
+    uint8_t y, ye;
+    size_t n;
+    const ql_engine *e = ql_engines(&n);
+    *v = ((double)sx * sw * x + b) / sy;
+    ql_find_engine("exact")->run(&L, &y);
+    for (size_t i = 0; i < n; i++)
+        if ((all || !strcmp(e[i].name, "fbgemm")
+             || !strcmp(e[i].name, "onednn"))
+            && !(e[i].refuses && e[i].refuses(&L))
+            && (e[i].run(&L, &ye), ye != y))
+            fail_book(nm("engine %s no longer agrees on an exact tie or "
+                         "bias example", e[i].name));
+    return y;
+}
+
+static void exact_ties(void)
+{
+    double v;
+    uint8_t y;
+    def("ExTieFiveY", "%d", y = exact_case(1, 1, 2, 0, 5, 0, &v));
+    def("ExTieFive", "%g", v);
+    uint8_t yg = run_case("gemmlowp", 1, 1, 2, 0, 5);
+    def("ExTieFiveGemmlowp", "%d", yg);
+    if (yg == y)
+        fail_book("gemmlowp no longer rounds the exact tie otherwise");
+    def("ExTieSevenY", "%d", exact_case(1, 1, 2, 0, 7, 0, &v));
+    def("ExTieSeven", "%g", v);
+    def("ExTieFiveBY", "%d", exact_case(1, 1, 2, -0.5f, 5, 0, &v));
+    def("ExTieFiveB", "%g", v);
+    def("ExTieSevenBY", "%d", y = exact_case(1, 1, 2, -0.5f, 7, 0, &v));
+    def("ExTieSevenB", "%g", v);
+    uint8_t yq = run_case("qnnpack", 1, 1, 2, -0.5f, 7);
+    def("ExTieQnnpackBias", "%d", (int)ql_qnnpack_bias(-0.5f, 1, 1));
+    def("ExTieSevenBQnnpack", "%d", yq);
+    if (yq == y)
+        fail_book("qnnpack no longer answers otherwise on the exact bias "
+                  "tie");
+}
+
+static void exact_bias(void)
+{
+    double v;
+    uint8_t up = exact_case(1, 1, 2, 3, 5, 1, &v);
+    uint8_t down = exact_case(1, 1, 2, -3, 5, 1, &v);
+    uint8_t scaled = exact_case(0.5f, 0.25f, 0.5f, 2, 8, 1, &v);
+    if (up != (5 + 3) / 2 || down != (5 - 3) / 2 || scaled != v)
+        fail_book("the exact engine's bias examples are no longer exact");
+    def("ExBiasUp", "%d", up);
+    def("ExBiasDown", "%d", down);
+    def("ExBiasSxSw", "%g", 0.5 * 0.25);
+    def("ExBiasScaled", "%d", scaled);
+}
+
+static void pair_bound(void)
+{
+    int32_t p = UINT8_MAX * -(int32_t)INT8_MIN;
+    if (p > INT16_MAX || 2 * p <= INT16_MAX)
+        fail_book("the largest byte product no longer fits as the text "
+                  "says");
+    def("PairMaxProduct", "%d", (int)p);
+}
+
+static void xnnpack_clamp(void)
+{
+    static uint8_t x[1024];
+    static int8_t w[1024];
+    ql_layer L = { 1, 1024, 1, { 1.0f, 0 }, { 1.0f, 0 },
+                   { 1.0f / 128, 100 }, x, w, NULL, NULL, 0 };
+    uint8_t yq, yx;
+    memset(x, 255, sizeof x);
+    memset(w, 127, sizeof w);
+    float v = (float)ql_acc_exact(&L, 0, 0)
+              * ql_multiplier_fbgemm(1.0f, 1.0f, 1.0f / 128);
+    ql_find_engine("qnnpack")->run(&L, &yq);
+    ql_find_engine("xnnpack")->run(&L, &yx);
+    if (v < 2147483648.0f || yq == yx)
+        fail_book("the XNNPACK clamp example no longer goes as the text "
+                  "says");
+    def("XnClampV", "%s", grouped((long long)v));
+    def("XnClampQnnpack", "%d", yq);
+    def("XnClampXnnpack", "%d", yx);
+}
+
 int main(int argc, char **argv)
 {
     if (argc == 4 && strcmp(argv[1], "--fma") == 0) {
@@ -2368,6 +2508,13 @@ int main(int argc, char **argv)
     torch2_table(argv[2]);
     arm_numbers(argv[2]);
     gemmlowp_examples();
+    quantizer_ties();
+    reciprocal_fails();
+    bias_units();
+    exact_ties();
+    exact_bias();
+    pair_bound();
+    xnnpack_clamp();
     rounding_failures("RoundFloorFails", floor_half);
     rounding_failures("RoundRoundfFails", roundf);
     rounding_cases();
