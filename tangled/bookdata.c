@@ -2471,6 +2471,176 @@ static void xnnpack_clamp(void)
     def("XnClampXnnpack", "%d", yx);
 }
 
+static void best_kernel_agrees(const ql_layer *L, uint8_t *want)
+{
+    size_t ne;
+    const ql_engine *e = ql_engines(&ne);
+    uint8_t y[2];
+    ql_find_engine("exact")->run(L, want);
+    for (size_t i = 0; i < ne; i++)
+        if (!(e[i].refuses && e[i].refuses(L))
+            && (ql_kernel_run(ql_best_kernel(&e[i], L), &e[i], L, y) != 0
+                || y[0] != want[0] || y[1] != want[1]))
+            fail_book(nm("the best kernel of %s no longer gives the "
+                         "text's outputs", e[i].name));
+}
+
+static void best_kernel_examples(void)
+{
+    ql_qparams rows[2] = { { 1.0f, 0 }, { 2.0f, 0 } };
+    uint8_t x[1] = { 10 }, pc[2], pre[2], relu[2];
+    int8_t w[2] = { 1, 1 };
+    ql_layer L = { 1, 1, 2, { 1.0f, 0 }, { 1.0f, 0 }, { 1.0f, 0 },
+                   x, w, NULL, rows, 0 };
+    best_kernel_agrees(&L, pc);
+    L.w_channel = NULL;
+    w[1] = -1;
+    L.y_q = (ql_qparams){ 2.0f, 20 };
+    best_kernel_agrees(&L, pre);
+    L.relu = 1;
+    best_kernel_agrees(&L, relu);
+    if (pre[1] >= L.y_q.zero_point || relu[1] != L.y_q.zero_point)
+        fail_book("the fused ReLU example no longer raises an output");
+    def("KbPcA", "%d", pc[0]);
+    def("KbPcB", "%d", pc[1]);
+    def("KbReluPre", "%d", pre[1]);
+    def("KbReluA", "%d", relu[0]);
+    def("KbReluB", "%d", relu[1]);
+}
+
+static void onednn_split_example(void)
+{
+    static uint8_t x[257];
+    static int8_t w[257];
+    ql_layer L = { 1, 257, 1, { 1.0f, 0 }, { 1.0f, 0 }, { 1000.0f, 0 },
+                   x, w, NULL, NULL, 0 };
+    uint8_t y, ysat;
+    memset(x, 255, sizeof x);
+    w[128] = w[129] = 127;
+    int64_t a = ql_acc_exact(&L, 0, 0);
+    int32_t sat = ql_acc_pairs16(&L, 0, 0);
+    float m = ql_multiplier_fbgemm(1.0f, 1.0f, 1000.0f);
+    y = ql_requantize_x86((float)a * m, 0);
+    ysat = ql_requantize_x86((float)sat * m, 0);
+    uint8_t row, row_sat;
+    ql_find_engine("onednn-avx2")->run(&L, &row);
+    ql_find_engine("fbgemm-avx2")->run(&L, &row_sat);
+    if (y != row || ysat != row_sat || sat == a || y == ysat)
+        fail_book("the split-at-257 example no longer goes as the text "
+                  "says");
+    def("KsAcc", "%lld", (long long)a);
+    def("KsSat", "%d", (int)sat);
+    def("KsY", "%d", y);
+    def("KsYsat", "%d", ysat);
+}
+
+static void per_channel_accumulators(void)
+{
+    uint8_t x[2] = { 4, 5 };
+    int8_t w[4] = { 1, 2, 3, 4 };
+    ql_qparams rows[2] = { { 0.25f, -1 }, { 0.125f, 2 } };
+    ql_layer L = { 1, 2, 2, { 0.5f, 3 }, { 0.25f, -1 }, { 0.5f, 7 },
+                   x, w, NULL, rows, 0 };
+    int64_t a = ql_acc_exact(&L, 0, 0), b = ql_acc_exact(&L, 0, 1);
+    if (a != ql_acc_four_terms(&L, 0, 0) || b != ql_acc_four_terms(&L, 0, 1))
+        fail_book("the per-channel accumulators no longer agree");
+    rows[1].zero_point = rows[0].zero_point;
+    int64_t wrong = ql_acc_exact(&L, 0, 1);
+    if (wrong == b)
+        fail_book("row 0's zero point no longer changes the second row");
+    def("RdPcA", "%lld", (long long)a);
+    def("RdPcB", "%lld", (long long)b);
+    def("RdPcWrong", "%lld", (long long)wrong);
+}
+
+static float dequantize_checked(int32_t q, ql_qparams p)
+{
+    float r = ql_dequantize(q, p);
+    if (r != ((double)q - p.zero_point) * p.scale
+        || r == ((double)q + p.zero_point) * p.scale)
+        fail_book("a dequantize example no longer goes as the text says");
+    return r;
+}
+
+static void dequantize_examples(void)
+{
+    ql_qparams x = { 0.5f, 202 }, w = { 0.25f, -3 };
+    def("DqA", "%g", dequantize_checked(0, x));
+    def("DqB", "%g", dequantize_checked(202, x));
+    def("DqC", "%g", dequantize_checked(255, x));
+    def("DqD", "%g", dequantize_checked(-128, w));
+}
+
+static void forum_quantizer_clamps(void)
+{
+    ql_qparams p = { 1.0f, 0 };
+    int32_t lo = ql_forum_quantize(-5.0f, p), hi = ql_forum_quantize(300.0f, p);
+    if (lo != 0 || hi != UINT8_MAX || ql_forum_quantize(-0.5f, p) != lo
+        || ql_forum_quantize(0.25f, p) != lo
+        || ql_forum_quantize(254.75f, p) != hi)
+        fail_book("the forum quantizer's clamp examples no longer go as "
+                  "the text says");
+    def("QcLow", "%d", (int)lo);
+    def("QcHigh", "%d", (int)hi);
+}
+
+static void wrap_at_the_bound(void)
+{
+    int64_t prod = 255 * 255, k = INT32_MAX / prod;
+    int64_t fits = k * prod, over = (k + 1) * prod;
+    if (ql_wrap_i32(fits) != fits || ql_wrap_i32(over) == over)
+        fail_book("the wrap examples no longer go as the text says");
+    def("WrapFits", "%lld", (long long)fits);
+    def("WrapOverK", "%lld", (long long)(k + 1));
+    def("WrapOver", "%lld", (long long)over);
+    def("WrapWrapped", "%d", (int)ql_wrap_i32(over));
+}
+
+static void answer3_ties(void)
+{
+    uint8_t x[1] = { 20 };
+    int8_t w[1] = { 1 };
+    ql_layer L = { 1, 1, 1, { 0.5f, 0 }, { 0.25f, 0 }, { 1.0f, 0 },
+                   x, w, NULL, NULL, 0 };
+    double up, down, v = 0.5 * 0.25 * 20;
+    ql_forum_answer3(&L, &up);
+    w[0] = -1;
+    L.y_q.zero_point = 10;
+    ql_forum_answer3(&L, &down);
+    double down_r = down - L.y_q.zero_point;
+    if (v - floor(v) != 0.5 || up == round(v) || down_r == round(-v))
+        fail_book("answer 3's ties no longer go as the text says");
+    def("AtTie", "%g", v);
+    def("AtTieY", "%g", up);
+    def("AtTieNeg", "%g", -v);
+    def("AtTieNegR", "%g", down_r);
+    def("AtTieNegY", "%g", down);
+}
+
+static void past_the_bound(void)
+{
+    enum { K = 40000 };
+    static uint8_t x[K];
+    static int8_t w[K];
+    ql_layer L = { 1, K, 1, { 1.0f, 0 }, { 1.0f, -128 }, { 1e6f, 0 },
+                   x, w, NULL, NULL, 0 };
+    uint8_t yq, yf, ye;
+    memset(x, 255, sizeof x);
+    memset(w, 127, sizeof w);
+    int64_t a = ql_acc_exact(&L, 0, 0);
+    ql_find_engine("qnnpack")->run(&L, &yq);
+    ql_find_engine("fbgemm")->run(&L, &yf);
+    ql_find_engine("exact")->run(&L, &ye);
+    if (yq != yf || yq == ye || ql_wrap_i32(a) >= 0)
+        fail_book("the layer past the bound no longer goes as the text "
+                  "says");
+    def("PbAcc", "%lld", (long long)a);
+    def("PbTrue", "%.0f", (double)a / 1e6);
+    def("PbWrapped", "%d", (int)ql_wrap_i32(a));
+    def("PbWrapY", "%d", yq);
+    def("PbExactY", "%d", ye);
+}
+
 int main(int argc, char **argv)
 {
     if (argc == 4 && strcmp(argv[1], "--fma") == 0) {
@@ -2515,6 +2685,14 @@ int main(int argc, char **argv)
     exact_bias();
     pair_bound();
     xnnpack_clamp();
+    best_kernel_examples();
+    onednn_split_example();
+    per_channel_accumulators();
+    dequantize_examples();
+    forum_quantizer_clamps();
+    wrap_at_the_bound();
+    answer3_ties();
+    past_the_bound();
     rounding_failures("RoundFloorFails", floor_half);
     rounding_failures("RoundRoundfFails", roundf);
     rounding_cases();
