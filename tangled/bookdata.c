@@ -2359,6 +2359,30 @@ static void reciprocal_fails(void)
     def("MultRecipFails", "%d", n);
 }
 
+static void x86_overflow_example(void)
+{
+    static uint8_t x[4096];
+    static int8_t w[4096];
+    ql_layer L = { 1, 4096, 1, { 1.0f, 0 }, { 1.0f, 0 },
+                   { 0.001f, 100 }, x, w, NULL, NULL, 0 };
+    uint8_t yq, ye, ya;
+    memset(x, 255, sizeof x);
+    memset(w, 127, sizeof w);
+    double v = (double)ql_acc_exact(&L, 0, 0) * L.x_q.scale * L.w_q.scale
+               / L.y_q.scale;
+    int e = (int)floor(log10(v));
+    ql_find_engine("qnnpack")->run(&L, &yq);
+    ql_find_engine("exact")->run(&L, &ye);
+    ql_find_engine("qnnpack-arm64")->run(&L, &ya);
+    if (v < 2147483648.0 || yq != 0 || ye != UINT8_MAX || ya != ye)
+        fail_book("the x86 overflow example no longer goes as the text "
+                  "says");
+    def("ReqOverV", "%.1f\\times10^{%d}", v / pow(10, e), e);
+    def("ReqOverY", "%d", yq);
+    def("ReqOverExactY", "%d", ye);
+    def("ReqOverArmY", "%d", ya);
+}
+
 static void bias_units(void)
 {
     int32_t tie = ql_qnnpack_bias(2.5f, 1.0f, 1.0f);
@@ -2367,6 +2391,23 @@ static void bias_units(void)
         fail_book("the bias examples no longer go as the text says");
     def("BiasTieUnits", "%d", (int)tie);
     def("BiasNegUnits", "%d", (int)neg);
+}
+
+static void fbgemm_bias_example(void)
+{
+    float sx = 0.128991544f, sw = 0.52767241f, b = 8.06573582f;
+    uint8_t x[1] = { 3 }, y, ye, ypc;
+    int8_t w[1] = { 5 };
+    ql_layer L = { 1, 1, 1, { sx, 3 }, { sw, 0 }, { 0.0680652782f, 115 },
+                   x, w, &b, NULL, 0 };
+    ql_qparams row = { sw, 0 };
+    ql_find_engine("fbgemm")->run(&L, &y);
+    ql_find_engine("exact")->run(&L, &ye);
+    L.w_channel = &row;
+    ql_find_engine("fbgemm")->run(&L, &ypc);
+    if (y + 1 != ye || ypc != ye)
+        fail_book("the FBGEMM bias example no longer goes as the text says");
+    def("FbBiasExactY", "%d", ye);
 }
 
 static uint8_t run_case(const char *row, float sx, float sw, float sy,
@@ -2471,6 +2512,46 @@ static void xnnpack_clamp(void)
     def("XnClampXnnpack", "%d", yx);
 }
 
+static void gemmlowp_ties(void)
+{
+    int32_t up = ql_srdhm(-5, 1 << 30);
+    int32_t away = ql_rounding_divide_by_pot(-5, 1);
+    if (up != ceil(-2.5) || away != floor(-2.5))
+        fail_book("gemmlowp's ties of -2.5 no longer go as the text says");
+    def("GlSrdhmTie", "%d", (int)up);
+    def("GlRdpTie", "%d", (int)away);
+}
+
+static void q31_form(const char *name, double m)
+{
+    int32_t q;
+    int e, t = 0;
+    ql_tflite_multiplier(m, &q, &e);
+    if (q <= 0 || ldexp((double)q, e - 31) != m)
+        fail_book(nm("the Q31 form of %g is no longer exact", m));
+    while (q % 2 == 0)
+        q /= 2, t++;
+    if (q == 1)
+        def(name, "2^{%d} \\cdot 2^{%d}", t, e);
+    else
+        def(name, "%d \\cdot 2^{%d} \\cdot 2^{%d}", (int)q, t, e);
+}
+
+static void q31_forms(void)
+{
+    q31_form("GlQHalf", 0.5);
+    q31_form("GlQOne", 1.0);
+    q31_form("GlQThree", 3.0);
+}
+
+static void raw_term_bound(void)
+{
+    long long bound = (long long)QL_MAX_DIM * UINT8_MAX * -(long long)INT8_MIN;
+    if (bound > INT32_MAX)
+        fail_book("the raw term no longer fits in an int32");
+    def("RawTermMax", "%s", grouped(bound));
+}
+
 static void best_kernel_agrees(const ql_layer *L, uint8_t *want)
 {
     size_t ne;
@@ -2569,6 +2650,15 @@ static void dequantize_examples(void)
     def("DqB", "%g", dequantize_checked(202, x));
     def("DqC", "%g", dequantize_checked(255, x));
     def("DqD", "%g", dequantize_checked(-128, w));
+}
+
+static void zero_point_tie_sum(void)
+{
+    float sum = zp_example_r + (float)zp_example_z;
+    ql_qparams z = { 1.0f, zp_example_z };
+    if (ql_forum_quantize(zp_example_r, z) != ql_round_half_even(sum))
+        fail_book("the forum quantizer no longer rounds r + Z");
+    def("QuantZpSum", "%g", sum);
 }
 
 static void forum_quantizer_clamps(void)
@@ -2680,15 +2770,21 @@ int main(int argc, char **argv)
     gemmlowp_examples();
     quantizer_ties();
     reciprocal_fails();
+    x86_overflow_example();
     bias_units();
+    fbgemm_bias_example();
     exact_ties();
     exact_bias();
     pair_bound();
     xnnpack_clamp();
+    gemmlowp_ties();
+    q31_forms();
+    raw_term_bound();
     best_kernel_examples();
     onednn_split_example();
     per_channel_accumulators();
     dequantize_examples();
+    zero_point_tie_sum();
     forum_quantizer_clamps();
     wrap_at_the_bound();
     answer3_ties();
