@@ -2359,6 +2359,25 @@ static void reciprocal_fails(void)
     def("MultRecipFails", "%d", n);
 }
 
+static double two_decimals(const ql_layer *L, size_t j)
+{
+    float sx = L->x_q.scale, sw = L->w_q.scale, sy = L->y_q.scale;
+    float a = (float)ql_acc_exact(L, 0, j);
+    float vq = a * ql_multiplier_qnnpack(sx, sw, sy);
+    float vf = a * ql_multiplier_fbgemm(sx, sw, sy);
+    double cut = floor(vq * 100.0) / 100;
+    if (cut != floor(vf * 100.0) / 100 || fabs(vq - floor(vq) - 0.5) < 0.01)
+        fail_book("the forum's scaled accumulators no longer go as the "
+                  "text says");
+    return cut;
+}
+
+static void forum_scaled_accumulators(void)
+{
+    def("MultForumVa", "%.2f", two_decimals(ql_forum_layer(), 0));
+    def("MultForumVb", "%.2f", two_decimals(ql_forum_layer(), 1));
+}
+
 static void x86_overflow_example(void)
 {
     static uint8_t x[4096];
@@ -2770,6 +2789,7 @@ int main(int argc, char **argv)
     gemmlowp_examples();
     quantizer_ties();
     reciprocal_fails();
+    forum_scaled_accumulators();
     x86_overflow_example();
     bias_units();
     fbgemm_bias_example();
