@@ -673,12 +673,12 @@ const ql_engine *ql_find_engine(const char *name)
 }
 
 static const ql_dynamic_engine dynamic_table[] = {
-    { "qnnpack", "PyTorch 1.13 QNNPACK, dynamic: fl(fl(M*fl(a)) + b), "
-      "reduce_range ignored", run_dyn_qnnpack, NULL },
-    { "onednn", "oneDNN via ideep, dynamic: fl(fl(fl(a) + b') * M), "
-      "exact int32 (VNNI)", run_dyn_onednn, onednn_refuses },
-    { "onednn-avx2", "oneDNN without VNNI, dynamic: u8*s8 pairs saturate "
-      "to int16", run_dyn_onednn_avx2, onednn_refuses },
+    { "qnnpack", "QNNPACK 1.13: fl(fl(M*fl(a)) + b), reduce_range ignored",
+      run_dyn_qnnpack, NULL },
+    { "onednn", "oneDNN via ideep: fl(fl(fl(a) + b') * M), exact int32",
+      run_dyn_onednn, onednn_refuses },
+    { "onednn-avx2", "oneDNN without VNNI: u8*s8 pairs saturate to int16",
+      run_dyn_onednn_avx2, onednn_refuses },
 };
 
 const ql_dynamic_engine *ql_dynamic_engines(size_t *count)

@@ -901,14 +901,15 @@ static void eval_details(FILE *f)
     for (size_t i = 0; i < nk; i++)
         fprintf(f, "  %-12s %s%s\n", k[i].name, k[i].summary,
                 k[i].available() ? "" : " (not on this CPU)");
+    size_t nd;
+    const ql_dynamic_engine *d = ql_dynamic_engines(&nd);
+    fputs("\ndynamic layers ('dynamic M K N', float input and output) run "
+          "with\nthe dynamic row of the engine's name:\n", f);
+    for (size_t i = 0; i < nd; i++)
+        fprintf(f, "  dynamic %-12s %s\n", d[i].name, d[i].summary);
     fputs("\nengines (default qnnpack):\n", f);
     for (size_t i = 0; i < n; i++)
         fprintf(f, "  %-12s %s\n", e[i].name, e[i].summary);
-    const ql_dynamic_engine *d = ql_dynamic_engines(&n);
-    fputs("\ndynamic layers ('dynamic M K N', float input and output) run "
-          "with\nthe dynamic row of the engine's name:\n", f);
-    for (size_t i = 0; i < n; i++)
-        fprintf(f, "  %-12s %s\n", d[i].name, d[i].summary);
 }
 
 static void observe_details(FILE *f)
