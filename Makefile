@@ -735,6 +735,7 @@ golden: build/qlinear
 	/usr/bin/python3 tests/golden.py --onednn "$(ONEDNN_ISAS)" $(DATA)
 	/usr/bin/python3 tests/golden-perchannel.py --onednn "$(ONEDNN_ISAS)" $(DATA)
 	/usr/bin/python3 tests/golden-relu.py --onednn "$(ONEDNN_ISAS)" $(DATA)
+	/usr/bin/python3 tests/golden-dynamic.py --onednn "$(ONEDNN_ISAS)" $(DATA)
 	build/qlinear cpu > $(DATA)/onednn/cpu.txt
 	$(MAKE) --no-print-directory torch2
 	$(TORCH2_PY) tests/golden-torch2.py --isas "$(ONEDNN_ISAS)" $(DATA) $(DATA)
@@ -791,6 +792,8 @@ crosscheck: build/check-qlinear build/qlinear
 	/usr/bin/python3 tests/golden-perchannel.py --seed $$seed \
 	  --onednn "$$isas" build/crosscheck; \
 	/usr/bin/python3 tests/golden-relu.py --seed $$seed \
+	  --onednn "$$isas" build/crosscheck; \
+	/usr/bin/python3 tests/golden-dynamic.py --seed $$seed \
 	  --onednn "$$isas" build/crosscheck; \
 	cp -r $(DATA)/fbgemm build/crosscheck/; \
 	$(TORCH2_PY) tests/golden-torch2.py --isas "$$isas" build/crosscheck \

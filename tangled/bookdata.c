@@ -2200,6 +2200,134 @@ static void arm_numbers(const char *out_dir)
     table_close(f);
 }
 
+static void dynamic_swaps(void);
+
+static void dynamic_numbers(void)
+{
+    ql_corpus_stats q, o;
+    char pl[1024], pe[1024];
+    snprintf(pl, sizeof pl, "%s/qnnpack/dynamic-layers.txt", data_dir);
+    snprintf(pe, sizeof pe, "%s/qnnpack/dynamic-expected.txt", data_dir);
+    if (ql_compare_dynamic(pl, pe, ql_find_dynamic_engine("qnnpack"), &q)
+        || q.bad_outputs)
+        warn_book("dynamic qnnpack: %zu outputs differ; %s", q.bad_outputs,
+                  q.detail);
+    snprintf(pl, sizeof pl, "%s/onednn/dynamic-layers.txt", data_dir);
+    snprintf(pe, sizeof pe, "%s/onednn/dynamic-avx2-expected.txt",
+             data_dir);
+    if (ql_compare_dynamic(pl, pe, ql_find_dynamic_engine("onednn-avx2"),
+                           &o) || o.bad_outputs)
+        warn_book("dynamic onednn-avx2: %zu outputs differ; %s",
+                  o.bad_outputs, o.detail);
+    def("DynQnnpackLayers", "%zu", q.layers);
+    def("DynQnnpackOutputs", "%zu", q.outputs);
+    def("DynOnednnLayers", "%zu", o.layers + o.refused);
+    def("DynOnednnOutputs", "%zu", o.outputs);
+    dynamic_swaps();
+}
+
+typedef struct {
+    size_t order, order_outputs, reorder, inputs, recip, layers;
+    size_t norr, pairs;
+} dyn_swaps;
+
+static void swaps_qnnpack(const ql_dynamic *D, dyn_swaps *c)
+{
+    ql_layer L = D->q;
+    size_t n = L.m * L.k;
+    float lo = D->x[0], hi = D->x[0];
+    for (size_t i = 1; i < n; i++) {
+        lo = D->x[i] < lo ? D->x[i] : lo;
+        hi = D->x[i] > hi ? D->x[i] : hi;
+    }
+    ql_dynamic_qparams p = ql_choose_dynamic(lo, hi, 0);
+    L.x_q.scale = (float)p.scale;
+    L.x_q.zero_point = p.zero_point;
+    uint8_t *x = malloc(n);
+    if (!x)
+        return;
+    float s = 1.0f / L.x_q.scale;
+    for (size_t i = 0; i < n; i++) {
+        float v = D->x[i] * s;
+        float after = ql_round_half_even(v) + (float)p.zero_point;
+        float before = ql_round_half_even(v + (float)p.zero_point);
+        after = after < 0.0f ? 0.0f : after > 255.0f ? 255.0f : after;
+        before = before < 0.0f ? 0.0f : before > 255.0f ? 255.0f : before;
+        x[i] = (uint8_t)ql_quantize(D->x[i], L.x_q, QL_QUINT8);
+        c->reorder += after != before;
+        c->inputs++;
+    }
+    L.x = x;
+    for (size_t i = 0; i < L.m && L.bias; i++)
+        for (size_t j = 0; j < L.n; j++) {
+            float m = ql_weight_q(&L, j).scale * L.x_q.scale;
+            float a = (float)ql_wrap_i32(ql_acc_exact(&L, i, j));
+            float qn = m * a + L.bias[j];
+            float od = (a + L.bias[j] / m) * m;
+            c->order += memcmp(&qn, &od, sizeof qn) != 0;
+            c->order_outputs++;
+        }
+    free(x);
+}
+
+static void swaps_onednn(const ql_dynamic *D, dyn_swaps *c)
+{
+    size_t n = D->q.m * D->q.k, no = D->q.m * D->q.n;
+    float lo = D->x[0], hi = D->x[0];
+    for (size_t i = 1; i < n; i++) {
+        lo = D->x[i] < lo ? D->x[i] : lo;
+        hi = D->x[i] > hi ? D->x[i] : hi;
+    }
+    ql_dynamic_qparams p = ql_choose_dynamic(lo, hi, D->reduce_range);
+    c->recip += (float)(1.0 / p.scale) != 1.0f / (float)p.scale;
+    c->layers++;
+    if (D->reduce_range)
+        return;
+    float *ya = malloc(no * sizeof *ya), *yb = malloc(no * sizeof *yb);
+    if (ya && yb && ql_find_dynamic_engine("onednn")->run(D, ya) == 0
+        && ql_find_dynamic_engine("onednn-avx2")->run(D, yb) == 0) {
+        c->norr++;
+        for (size_t o = 0; o < no; o++)
+            c->pairs += memcmp(&ya[o], &yb[o], sizeof *ya) != 0;
+    }
+    free(ya);
+    free(yb);
+}
+
+
+static void dynamic_swaps(void)
+{
+    dyn_swaps c = { 0, 0, 0, 0, 0, 0, 0, 0 };
+    const char *corpus[2] = { "qnnpack/dynamic", "onednn/dynamic" };
+    for (int k = 0; k < 2; k++) {
+        char path[1024];
+        ql_reader r;
+        ql_dynamic D;
+        snprintf(path, sizeof path, "%s/%s-layers.txt", data_dir, corpus[k]);
+        FILE *f = fopen(path, "r");
+        if (!f) {
+            warn_book("cannot open %s", path);
+            continue;
+        }
+        ql_reader_init(&r, f, path);
+        while (ql_read_dynamic(&r, &D) > 0) {
+            if (k == 0)
+                swaps_qnnpack(&D, &c);
+            else
+                swaps_onednn(&D, &c);
+            ql_dynamic_free(&D);
+        }
+        fclose(f);
+    }
+    def("DynOrderDiffer", "%zu", c.order);
+    def("DynOrderOutputs", "%zu", c.order_outputs);
+    def("DynReorderDiffer", "%zu", c.reorder);
+    def("DynQnnpackInputs", "%zu", c.inputs);
+    def("DynRecipDiffer", "%zu", c.recip);
+    def("DynNoRRLayers", "%zu", c.norr);
+    def("DynPairsDiffer", "%zu", c.pairs);
+}
+
 static void exercise5_answer(void)
 {
     const ql_layer *F = ql_forum_layer();
@@ -2786,6 +2914,7 @@ int main(int argc, char **argv)
     many_engines(argv[2]);
     torch2_table(argv[2]);
     arm_numbers(argv[2]);
+    dynamic_numbers();
     gemmlowp_examples();
     quantizer_ties();
     reciprocal_fails();

@@ -9,6 +9,7 @@
 #endif
 #include <ctype.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 #include "qlinear.h"
 static uint8_t relu_floor(const ql_layer *L, uint8_t q)
@@ -384,6 +385,105 @@ static void run_onednn_arm64(const ql_layer *L, uint8_t *y)
         }
 }
 
+static ql_dynamic_qparams observe_input(const ql_dynamic *D, int rr)
+{
+    size_t n = D->q.m * D->q.k;
+    float lo = D->x[0], hi = D->x[0];
+    for (size_t i = 1; i < n; i++) {
+        lo = D->x[i] < lo ? D->x[i] : lo;
+        hi = D->x[i] > hi ? D->x[i] : hi;
+    }
+    return ql_choose_dynamic(lo, hi, rr);
+}
+
+static void dyn_quantize_qnnpack(const ql_dynamic *D, ql_layer *L)
+{
+    ql_dynamic_qparams p = observe_input(D, 0);     /* ignores the flag */
+    L->x_q.scale = (float)p.scale;
+    L->x_q.zero_point = p.zero_point;
+    for (size_t i = 0; i < L->m * L->k; i++)
+        L->x[i] = (uint8_t)ql_quantize(D->x[i], L->x_q, QL_QUINT8);
+}
+
+static void dyn_qnnpack(const ql_layer *L, float *y)
+{
+    for (size_t i = 0; i < L->m; i++)
+        for (size_t j = 0; j < L->n; j++) {
+            float mult = ql_weight_q(L, j).scale * L->x_q.scale;
+            float b = L->bias ? L->bias[j] : 0.0f;
+            y[i * L->n + j] = mult * (float)acc_int32(L, i, j) + b;
+        }
+}
+
+static float dyn_quantize_onednn(const ql_dynamic *D, ql_layer *L)
+{
+    ql_dynamic_qparams p = observe_input(D, D->reduce_range);
+    float s = (float)(1.0 / p.scale);         /* the double's reciprocal */
+    L->x_q.scale = (float)p.scale;
+    L->x_q.zero_point = p.zero_point;
+    for (size_t i = 0; i < L->m * L->k; i++) {
+        float v = D->x[i] * s + (float)p.zero_point;  /* two roundings */
+        v = v < 0.0f ? 0.0f : v > 255.0f ? 255.0f : v;
+        L->x[i] = (uint8_t)ql_round_half_even(v);
+    }
+    return s;
+}
+
+static void dyn_onednn(const ql_layer *L, float s, float *y,
+                       int32_t (*acc)(const ql_layer *, size_t, size_t))
+{
+    for (size_t i = 0; i < L->m; i++)
+        for (size_t j = 0; j < L->n; j++) {
+            float wei = (float)(1.0 / (double)ql_weight_q(L, j).scale);
+            float sw = s * wei, mult = 1.0f / sw;
+            float d = (float)acc(L, i, j);
+            if (L->bias)
+                d = d + L->bias[j] * sw;
+            y[i * L->n + j] = d * mult;
+        }
+}
+
+static int dyn_prepare(const ql_dynamic *D, ql_layer *L)
+{
+    *L = D->q;
+    L->x = malloc(L->m * L->k);
+    return L->x ? 0 : -1;
+}
+
+static int run_dyn_qnnpack(const ql_dynamic *D, float *y)
+{
+    ql_layer L;
+    if (dyn_prepare(D, &L) != 0)
+        return -1;
+    dyn_quantize_qnnpack(D, &L);
+    dyn_qnnpack(&L, y);
+    free(L.x);
+    return 0;
+}
+
+static int run_dyn_onednn_with(const ql_dynamic *D, float *y,
+                               int32_t (*acc)(const ql_layer *, size_t,
+                                              size_t))
+{
+    ql_layer L;
+    if (dyn_prepare(D, &L) != 0)
+        return -1;
+    float s = dyn_quantize_onednn(D, &L);
+    dyn_onednn(&L, s, y, acc);
+    free(L.x);
+    return 0;
+}
+
+static int run_dyn_onednn(const ql_dynamic *D, float *y)
+{
+    return run_dyn_onednn_with(D, y, acc_int32);
+}
+
+static int run_dyn_onednn_avx2(const ql_dynamic *D, float *y)
+{
+    return run_dyn_onednn_with(D, y, acc_onednn_avx2);
+}
+
 static void probe_qnnpack(const ql_layer *L, size_t i, size_t j,
                           ql_probe *p)
 {
@@ -569,6 +669,30 @@ const ql_engine *ql_find_engine(const char *name)
     for (size_t i = 0; i < n; i++)
         if (strcmp(e[i].name, name) == 0)
             return &e[i];
+    return NULL;
+}
+
+static const ql_dynamic_engine dynamic_table[] = {
+    { "qnnpack", "QNNPACK 1.13: fl(fl(M*fl(a)) + b), reduce_range ignored",
+      run_dyn_qnnpack, NULL },
+    { "onednn", "oneDNN via ideep: fl(fl(fl(a) + b') * M), exact int32",
+      run_dyn_onednn, onednn_refuses },
+    { "onednn-avx2", "oneDNN without VNNI: u8*s8 pairs saturate to int16",
+      run_dyn_onednn_avx2, onednn_refuses },
+};
+
+const ql_dynamic_engine *ql_dynamic_engines(size_t *count)
+{
+    *count = sizeof dynamic_table / sizeof dynamic_table[0];
+    return dynamic_table;
+}
+
+const ql_dynamic_engine *ql_find_dynamic_engine(const char *name)
+{
+    for (size_t i = 0; i < sizeof dynamic_table / sizeof dynamic_table[0];
+         i++)
+        if (strcmp(dynamic_table[i].name, name) == 0)
+            return &dynamic_table[i];
     return NULL;
 }
 

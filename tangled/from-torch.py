@@ -8,8 +8,8 @@ usage: from-torch.py [--engine E] [--module SCRIPT] [--expected FILE]
 
 MODEL   a quantized model saved with torch.save(model) (its classes
         importable, or defined in SCRIPT), or a TorchScript archive
-        (torch.jit.save); its quantized Linear and LinearReLU layers
-        are exported
+        (torch.jit.save); its quantized Linear and LinearReLU layers,
+        and its dynamic Linear layers (quantize_dynamic), are exported
 INPUT   a tensor saved with torch.save: the model's input
 LAYERS  the layer file to write (standard output if not given)
 """
@@ -48,44 +48,69 @@ def layer_text(w, b, qx, scale, zero_point, relu):
     lines.append(f"output {'relu ' if relu else ''}{float(scale)!r} "
                  f"{int(zero_point)}")
     return "\n".join(lines) + "\n"
+def dynamic_text(w, b, x, reduce_range):
+    n, k = w.shape
+    x = x.reshape(-1, k)
+    lines = [f"dynamic {x.shape[0]} {k} {n}",
+             f"input {'reduce_range ' if reduce_range else ''}"
+             + " ".join(repr(float(v)) for v in x.flatten().tolist()),
+             weight_text(w)]
+    if b is not None:
+        lines.append("bias " + " ".join(repr(float(v)) for v in b.tolist()))
+    lines.append("output float")
+    return "\n".join(lines) + "\n"
 def check_module(m):
-    if isinstance(m, DynamicLinear):
-        sys.exit("from-torch.py: the model is dynamically quantized "
-                 "(torch.ao.quantization.quantize_dynamic); qlinear has no "
-                 "dynamic layer yet: quantize it statically")
-    if isinstance(m, nnq.Linear) and type(m) not in (nnq.Linear, LinearReLU):
+    if type(m) is DynamicLinear and m._packed_params.dtype != torch.qint8:
+        sys.exit("from-torch.py: a dynamic Linear with "
+                 f"{m._packed_params.dtype} weights; qlinear's dynamic layers "
+                 "have qint8 weights (quantize_dynamic(..., dtype=torch.qint8))")
+    if isinstance(m, nnq.Linear) and type(m) not in (nnq.Linear, LinearReLU,
+                                                     DynamicLinear):
         sys.exit(f"from-torch.py: {type(m).__module__}.{type(m).__name__} "
                  "is not a quantized Linear or LinearReLU; qlinear has no "
                  "layer for it")
 def run_and_catch(model, x):
     seen = []
     def hook(module, inputs, output):
+        w, b = module.weight(), module.bias()
+        if type(module) is DynamicLinear:
+            seen.append((w, b, inputs[0], None, dynamic_reduce_range(module),
+                         False, output))
+            return
         if inputs[0].dtype != torch.quint8:
             sys.exit("from-torch.py: a Linear's input is not quint8")
-        w, b = module.weight(), module.bias()
         seen.append((w, b, inputs[0], module.scale, module.zero_point,
                      type(module) is LinearReLU, output))
     for m in model.modules():
         check_module(m)
     handles = [m.register_forward_hook(hook) for m in model.modules()
-               if type(m) in (nnq.Linear, LinearReLU)]
+               if type(m) in (nnq.Linear, LinearReLU, DynamicLinear)]
     with torch.no_grad():
         model(x)
     for h in handles:
         h.remove()
     return seen
-LINEAR_OPS = {"quantized::linear": False, "quantized::linear_relu": True}
+def dynamic_reduce_range(module):
+    return module.version is not None and module.version >= 4
+LINEAR_OPS = {"quantized::linear": False, "quantized::linear_relu": True,
+              "quantized::linear_dynamic": None,
+              "quantized::linear_dynamic_fp16": None}
 
 
 def run_and_catch_script(model, x):
     g = model.inlined_graph
-    calls = [n for n in g.nodes() if n.kind() in LINEAR_OPS]
-    if any(n.kind().startswith("quantized::linear_dynamic") for n in g.nodes()):
-        sys.exit("from-torch.py: the model is dynamically quantized; qlinear "
-                 "has no dynamic layer yet")
+    calls = [n for n in all_nodes(g.block()) if n.kind() in LINEAR_OPS
+             and taken(model, n)]
     outs = [list(g.outputs())[0]]
     for n in calls:
-        outs += [n.inputsAt(0), n.output()]
+        inner = n.owningBlock() != g.block()
+        if inner and (LINEAR_OPS[n.kind()] is not None
+                      or n.inputsAt(0).node().owningBlock() != g.block()
+                      or n.inputsAt(2).toIValue() is None):
+            sys.exit("from-torch.py: a quantized Linear inside a branch of the "
+                     "TorchScript graph; export the eager model instead")
+        outs += [n.inputsAt(0), n.output() if n.owningBlock() == g.block()
+                 else n.inputsAt(0)]
     tup = g.create("prim::TupleConstruct", outs)
     g.appendNode(tup)
     tup.output().setType(torch._C.TupleType([v.type() for v in outs]))
@@ -97,10 +122,43 @@ def run_and_catch_script(model, x):
     seen = []
     for c, n in enumerate(calls):
         qx, qy = got[1 + 2 * c], got[2 + 2 * c]
-        w, b = torch.ops.quantized.linear_unpack(packed_params(model, n))
-        seen.append((w, b, qx, qy.q_scale(), qy.q_zero_point(),
-                     LINEAR_OPS[n.kind()], qy))
+        packed = packed_params(model, n)
+        w, b = torch.ops.quantized.linear_unpack(packed)
+        if LINEAR_OPS[n.kind()] is None:       # dynamic: x and y are float
+            rr = bool(n.inputsAt(2).toIValue())
+            qy = torch.ops.quantized.linear_dynamic(qx, packed, rr)
+            seen.append((w, b, qx, None, rr, False, qy))
+        else:
+            seen.append((w, b, qx, qy.q_scale(), qy.q_zero_point(),
+                         LINEAR_OPS[n.kind()], qy))
     return seen
+def all_nodes(block):
+    for n in block.nodes():
+        yield n
+        for b in n.blocks():
+            yield from all_nodes(b)
+
+def taken(model, call):
+    """Whether the dynamic module's forward takes this call: the branch
+    for qint8 weights and for the module's version (reduce_range)."""
+    if LINEAR_OPS[call.kind()] is not None:
+        return True
+    names, node = [], call.inputsAt(1).node()
+    while node.kind() == "prim::GetAttr":
+        names.append(node.s("name"))
+        node = node.inputsAt(0).node()
+    owner = model
+    for name in reversed(names[2:]):
+        owner = getattr(owner, name)
+    if owner._packed_params.dtype not in (torch.qint8, QINT8_CODE):
+        sys.exit("from-torch.py: a dynamic Linear with float16 weights; "
+                 "qlinear's dynamic layers have qint8 weights")
+    if call.kind() == "quantized::linear_dynamic_fp16":
+        return False
+    return bool(call.inputsAt(2).toIValue()) == dynamic_reduce_range(owner)
+
+
+QINT8_CODE = 12     # torch.qint8 as a TorchScript module stores it
 def packed_params(model, call):
     names, node = [], call.inputsAt(1).node()
     while node.kind() == "prim::GetAttr":
@@ -165,12 +223,16 @@ def main():
         sys.exit("from-torch.py: the model called no quantized Linear")
     with (open(a.layers, "w") if a.layers else sys.stdout) as out:
         for w, b, qx, scale, zp, relu, _ in seen:
-            out.write(layer_text(w, b, qx, scale, zp, relu))
+            out.write(dynamic_text(w, b, qx, zp) if scale is None
+                      else layer_text(w, b, qx, scale, zp, relu))
     if a.expected:
         with open(a.expected, "w") as out:
             for *_, qy in seen:
-                out.write(" ".join(map(str, qy.int_repr().flatten().tolist()))
-                          + "\n")
+                out.write(expected_text(qy) + "\n")
+def expected_text(qy):
+    if qy.is_quantized:
+        return " ".join(map(str, qy.int_repr().flatten().tolist()))
+    return " ".join(f"{v:.9g}" for v in qy.flatten().tolist())
 
 
 if __name__ == "__main__":

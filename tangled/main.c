@@ -114,12 +114,43 @@ typedef struct {
     const ql_kernel *kernel;     /* NULL: the best for the engine */
 } eval_choice;
 
+static int eval_dynamic(ql_reader *r, const eval_choice *ch)
+{
+    ql_dynamic D;
+    int t = ql_read_dynamic(r, &D);
+    if (t <= 0)
+        return t;
+    const ql_dynamic_engine *e = ql_find_dynamic_engine(ch->engine->name);
+    float *y = malloc(D.q.m * D.q.n * sizeof *y);
+    const char *why = !e ? "no dynamic row; 'qlinear help eval' lists them"
+                    : ch->kernel ? "a dynamic layer runs without --kernel"
+                    : !y ? "out of memory"
+                    : e->refuses ? e->refuses(&D.q) : NULL;
+    if (!why && e->run(&D, y) != 0)
+        why = "out of memory";
+    if (why) {
+        t = -1;
+        snprintf(r->err, sizeof r->err, "%s:%ld: engine %s: %s", r->name,
+                 r->start_line, ch->engine->name, why);
+    } else {
+        for (size_t i = 0; i < D.q.m * D.q.n; i++)
+            printf(i ? " %.9g" : "%.9g", (double)y[i]);
+        putchar('\n');
+    }
+    free(y);
+    ql_dynamic_free(&D);
+    return t;
+}
+
 static int eval_one(ql_reader *r, const void *ctx)
 {
     const eval_choice *ch = ctx;
     const ql_engine *e = ch->engine;
     ql_layer L;
-    int t = ql_read_layer(r, &L);
+    int t = ql_next_is_dynamic(r);
+    if (t != 0)
+        return t < 0 ? t : eval_dynamic(r, ch);
+    t = ql_read_layer(r, &L);
     if (t <= 0)
         return t;
     uint8_t *y = malloc(L.m * L.n);
@@ -870,6 +901,12 @@ static void eval_details(FILE *f)
     for (size_t i = 0; i < nk; i++)
         fprintf(f, "  %-12s %s%s\n", k[i].name, k[i].summary,
                 k[i].available() ? "" : " (not on this CPU)");
+    size_t nd;
+    const ql_dynamic_engine *d = ql_dynamic_engines(&nd);
+    fputs("\ndynamic layers ('dynamic M K N', float input and output) run "
+          "with\nthe dynamic row of the engine's name:\n", f);
+    for (size_t i = 0; i < nd; i++)
+        fprintf(f, "  dynamic %-12s %s\n", d[i].name, d[i].summary);
     fputs("\nengines (default qnnpack):\n", f);
     for (size_t i = 0; i < n; i++)
         fprintf(f, "  %-12s %s\n", e[i].name, e[i].summary);

@@ -256,6 +256,37 @@ int32_t ql_rounding_divide_by_pot(int32_t x, int s)
     return (int32_t)(floor + (remainder > threshold));
 }
 
+#define QL_SMALL_SCALE 6.1e-5f      /* SMALL_SCALE_THRESHOLD */
+ql_dynamic_qparams ql_choose_dynamic(float min, float max, int reduce_range)
+{
+    int32_t qmin = 0, qmax = reduce_range ? 127 : 255;
+    min = 0.0f < min ? 0.0f : min;          /* std::min(min, 0.f) */
+    max = max < 0.0f ? 0.0f : max;          /* std::max(max, 0.f) */
+    double scale = ((double)max - min) / (qmax - qmin);
+    if ((float)scale == 0.0f || isinf(1.0f / (float)scale))
+        scale = 0.1;
+    if (scale < QL_SMALL_SCALE) {
+        float org = (float)scale;
+        scale = QL_SMALL_SCALE;
+        if (min == 0.0f)
+            max = QL_SMALL_SCALE * (float)(qmax - qmin);
+        else if (max == 0.0f)
+            min = -QL_SMALL_SCALE * (float)(qmax - qmin);
+        else {
+            float amplifier = QL_SMALL_SCALE / org;
+            min *= amplifier;
+            max *= amplifier;
+        }
+    }
+    double from_min = qmin - min / scale, from_max = qmax - max / scale;
+    double err_min = abs(qmin) - fabs(min / scale);
+    double err_max = abs(qmax) - fabs(max / scale);
+    double z = err_min < err_max ? from_min : from_max;
+    ql_dynamic_qparams p = { scale, qmin };
+    p.zero_point = z < qmin ? qmin : z > qmax ? qmax : (int32_t)nearbyint(z);
+    return p;
+}
+
 int64_t ql_acc_raw(const ql_layer *L, size_t i, size_t j)
 {
     const uint8_t *x = L->x + i * L->k;

@@ -34,6 +34,21 @@ typedef struct ql_engine {
     void (*run)(const ql_layer *L, uint8_t *y);
     const char *(*refuses)(const ql_layer *L);  /* NULL: takes all */
 } ql_engine;
+typedef struct {
+    double  scale;         /* a double, as ChooseQuantizationParams keeps it */
+    int32_t zero_point;
+} ql_dynamic_qparams;
+typedef struct {
+    float   *x;            /* m*k float inputs, row-major */
+    int      reduce_range; /* the call's reduce_range argument */
+    ql_layer q;            /* sizes, weights, bias; q.x and q.x_q are
+                              filled per call, q.y_q is unused */
+} ql_dynamic;
+typedef struct {
+    const char *name, *summary;
+    int (*run)(const ql_dynamic *D, float *y);    /* y: m*n floats */
+    const char *(*refuses)(const ql_layer *L);    /* of D->q; NULL: none */
+} ql_dynamic_engine;
 typedef struct ql_kernel {
     const char *name;
     const char *summary;
@@ -56,6 +71,7 @@ typedef struct {
     long        tok_line;             /* line of [[tok]] */
     long        start_line;           /* where the last item began */
     char        err[QL_MAX_TOKEN + 160];
+    int         again;                /* 1: [[tok]] was put back */
 } ql_reader;
 typedef struct {
     int     known;     /* 0: this engine has no probe */
@@ -95,6 +111,11 @@ uint8_t ql_exact_output(int64_t acc, float bias, const ql_layer *L,
 void ql_tflite_multiplier(double m, int32_t *q31, int *exponent);
 int32_t ql_srdhm(int32_t a, int32_t b);
 int32_t ql_rounding_divide_by_pot(int32_t x, int s);
+ql_dynamic_qparams ql_choose_dynamic(float min, float max, int reduce_range);
+const ql_dynamic_engine *ql_dynamic_engines(size_t *count);
+const ql_dynamic_engine *ql_find_dynamic_engine(const char *name);
+int ql_compare_dynamic(const char *layers, const char *expected,
+                       const ql_dynamic_engine *e, ql_corpus_stats *st);
 const ql_kernel *ql_kernels(size_t *count);
 const ql_kernel *ql_find_kernel(const char *name);
 const ql_kernel *ql_best_kernel(const ql_engine *e, const ql_layer *L);
@@ -136,6 +157,9 @@ void ql_forum_answer3(const ql_layer *L, double *y);
 void ql_reader_init(ql_reader *r, FILE *in, const char *name);
 int ql_read_layer(ql_reader *r, ql_layer *L);
 void ql_layer_free(ql_layer *L);
+int ql_read_dynamic(ql_reader *r, ql_dynamic *D);
+void ql_dynamic_free(ql_dynamic *D);
+int ql_next_is_dynamic(ql_reader *r);
 int ql_read_observation(ql_reader *r, ql_scheme *sc, float **v,
                         size_t *n);
 int ql_read_observation_rows(ql_reader *r, ql_scheme *sc, size_t *rows,

@@ -32,6 +32,7 @@ void ql_reader_init(ql_reader *r, FILE *in, const char *name)
     r->tok_line = 0;
     r->start_line = 0;
     r->err[0] = '\0';
+    r->again = 0;
 }
 
 static int fail(ql_reader *r, long line, const char *fmt, ...)
@@ -54,6 +55,10 @@ static void advance(ql_reader *r)
 static int next_token(ql_reader *r)
 {
     size_t len = 0;
+    if (r->again) {
+        r->again = 0;
+        return 1;
+    }
     for (;;) {
         while (r->c != EOF && isspace(r->c))
             advance(r);
@@ -155,7 +160,8 @@ void ql_layer_free(ql_layer *L)
 static int is_keyword(const char *s)
 {
     static const char *const word[] = { "layer", "input", "weight",
-                                        "per-channel", "bias", "output" };
+                                        "per-channel", "bias", "output",
+                                        "dynamic" };
     for (size_t i = 0; i < sizeof word / sizeof word[0]; i++)
         if (strcmp(s, word[i]) == 0)
             return 1;
@@ -194,6 +200,9 @@ int ql_read_layer(ql_reader *r, ql_layer *L)
     if (strcmp(r->tok, "relu") == 0)
         return fail(r, r->tok_line, "'relu' belongs after the word "
                     "'output': write 'output relu SCALE ZERO_POINT'");
+    if (strcmp(r->tok, "dynamic") == 0)
+        return fail(r, r->tok_line, "a dynamic layer (float input and output):"
+                    " only 'qlinear eval' runs it");
     if (strcmp(r->tok, "layer") != 0)
         return fail(r, r->tok_line, "expected 'layer', found '%s'",
                     r->tok);
@@ -368,6 +377,196 @@ static int read_weight_per_tensor(ql_reader *r, ql_qparams *p)
         return -1;
     p->zero_point = (int32_t)z;
     return 1;
+}
+
+int ql_next_is_dynamic(ql_reader *r)
+{
+    int t = next_token(r);
+    if (t <= 0)
+        return t;
+    r->again = 1;
+    return strcmp(r->tok, "dynamic") == 0;
+}
+
+void ql_dynamic_free(ql_dynamic *D)
+{
+    free(D->x);
+    D->x = NULL;
+    ql_layer_free(&D->q);
+}
+
+int ql_read_dynamic(ql_reader *r, ql_dynamic *D)
+{
+    long v[3];
+    ql_layer *L = &D->q;
+    memset(D, 0, sizeof *D);
+    int t = next_token(r);
+    if (t <= 0)
+        return t;
+    if (strcmp(r->tok, "dynamic") != 0)
+        return fail(r, r->tok_line, "expected 'dynamic', found '%s'",
+                    r->tok);
+    r->start_line = r->tok_line;
+    static const char *const dim_name[3] = { "M", "K", "N" };
+    for (int d = 0; d < 3; d++)
+        if (required(r, read_int(r, dim_name[d], 1, QL_MAX_DIM, &v[d]),
+                     dim_name[d]) < 0)
+            return -1;
+    if ((unsigned long)v[0] * (unsigned long)v[1] > QL_MAX_ELEMS
+        || (unsigned long)v[2] * (unsigned long)v[1] > QL_MAX_ELEMS
+        || (unsigned long)v[0] * (unsigned long)v[2] > QL_MAX_ELEMS)
+        return fail(r, r->tok_line, "layer %ld %ld %ld is larger than %ld "
+                    "elements per matrix", v[0], v[1], v[2], QL_MAX_ELEMS);
+    L->m = (size_t)v[0];
+    L->k = (size_t)v[1];
+    L->n = (size_t)v[2];
+    long *buf = malloc(L->n * L->k * sizeof *buf);
+    D->x = malloc(L->m * L->k * sizeof *D->x);
+    L->w = malloc(L->n * L->k);
+    if (!buf || !D->x || !L->w) {
+        t = fail(r, r->line, "out of memory");
+        goto bad;
+    }
+    if ((t = expect(r, "input")) <= 0
+        || (t = required(r, next_token(r), "input values")) < 0)
+        goto bad;
+    if (strcmp(r->tok, "reduce_range") == 0) {
+        D->reduce_range = 1;
+        if ((t = required(r, next_token(r), "input values")) < 0)
+            goto bad;
+    }
+    for (size_t i = 0; i < L->m * L->k; i++) {
+        if (i > 0 && (t = next_token(r)) <= 0) {
+            if (t == 0)
+                t = fail(r, r->line, "input: expected %zu values, found %zu "
+                         "before the end of input", L->m * L->k, i);
+            goto bad;
+        }
+        if (is_keyword(r->tok)) {
+            t = fail(r, r->tok_line, "input: expected %zu values, found %zu "
+                     "before '%s'", L->m * L->k, i, r->tok);
+            goto bad;
+        }
+        if ((t = parse_float(r, "input value", &D->x[i])) < 0)
+            goto bad;
+    }
+    if ((t = read_weight_qparams(r, L)) <= 0
+        || (t = read_codes(r, "weight", L->n * L->k, -128, 127, buf)) <= 0)
+        goto bad;
+    for (size_t i = 0; i < L->n * L->k; i++)
+        L->w[i] = (int8_t)buf[i];
+    free(buf);
+    buf = NULL;
+    if ((t = next_token(r)) <= 0) {
+        if (t == 0)
+            t = fail(r, r->line, "expected 'bias' or 'output float', found "
+                     "end of input");
+        goto bad;
+    }
+    if (strcmp(r->tok, "bias") == 0) {
+        if (!(L->bias = malloc(L->n * sizeof *L->bias))) {
+            t = fail(r, r->tok_line, "out of memory");
+            goto bad;
+        }
+        for (size_t j = 0; j < L->n; j++) {
+            if ((t = next_token(r)) <= 0) {
+                if (t == 0)
+                    t = fail(r, r->line, "bias: expected %zu values, found %zu "
+                             "before the end of input", L->n, j);
+                goto bad;
+            }
+            if (is_keyword(r->tok)) {
+                t = fail(r, r->tok_line, "bias: expected %zu values, found %zu "
+                         "before '%s'", L->n, j, r->tok);
+                goto bad;
+            }
+            if ((t = parse_float(r, "bias value", &L->bias[j])) < 0)
+                goto bad;
+        }
+        if ((t = next_token(r)) <= 0) {
+            if (t == 0)
+                t = fail(r, r->line, "expected 'output float', found end of "
+                         "input");
+            goto bad;
+        }
+    }
+    if (strcmp(r->tok, "output") != 0) {
+        t = fail(r, r->tok_line, "expected 'output float', found '%s'", r->tok);
+        goto bad;
+    }
+    if ((t = next_token(r)) <= 0 || strcmp(r->tok, "float") != 0) {
+        if (t >= 0)
+            t = fail(r, t ? r->tok_line : r->line, "a dynamic layer's output "
+                     "is 'output float', without a scale or zero point; "
+                     "found %s%s%s", t ? "'" : "end of input",
+                     t ? r->tok : "", t ? "'" : "");
+        goto bad;
+    }
+    return 1;
+bad:
+    free(buf);
+    ql_dynamic_free(D);
+    return -1;
+}
+
+int ql_compare_dynamic(const char *layers, const char *expected,
+                       const ql_dynamic_engine *e, ql_corpus_stats *st)
+{
+    FILE *fl = fopen(layers, "r"), *fe = fopen(expected, "r");
+    ql_reader rl;
+    ql_dynamic D;
+    int t = -1;
+    memset(st, 0, sizeof *st);
+    if (!fl || !fe) {
+        snprintf(st->detail, sizeof st->detail, "cannot open %s",
+                 fl ? expected : layers);
+        goto done;
+    }
+    ql_reader_init(&rl, fl, layers);
+    while ((t = ql_read_dynamic(&rl, &D)) > 0) {
+        size_t n = D.q.m * D.q.n, bad = 0, at = st->layers + 1;
+        float *got = malloc(n * sizeof *got);
+        const char *why = e->refuses ? e->refuses(&D.q) : NULL;
+        if (!got || (!why && e->run(&D, got) != 0)) {
+            snprintf(st->detail, sizeof st->detail, "out of memory");
+            t = -1;
+        }
+        for (size_t i = 0; i < n && t > 0; i++) {
+            unsigned long want;
+            uint32_t bits = 0;
+            if (fscanf(fe, "%8lx", &want) != 1) {
+                snprintf(st->detail, sizeof st->detail, "%s: the outputs end early, "
+                         "at layer %zu", expected, at);
+                t = -1;
+                break;
+            }
+            if (!why)
+                memcpy(&bits, &got[i], sizeof bits);
+            if ((why || bits != want) && bad++ == 0 && !st->first_bad) {
+                st->first_bad = at;
+                snprintf(st->detail, sizeof st->detail, "layer %zu (line %ld), output "
+                         "%zu: got %08lx (%.9g), want %08lx%s%s", at, rl.start_line, i,
+                         (unsigned long)bits, why ? 0.0 : (double)got[i], want,
+                         why ? ": " : "", why ? why : "");
+            }
+        }
+        if (t > 0) {
+            st->layers++;
+            st->outputs += n;
+            st->bad_outputs += bad;
+            st->bad_layers += bad != 0;
+        }
+        free(got);
+        ql_dynamic_free(&D);
+        if (t < 0)
+            break;
+    }
+    if (t < 0 && !st->detail[0])
+        snprintf(st->detail, sizeof st->detail, "%s", rl.err);
+done:
+    if (fl) fclose(fl);
+    if (fe) fclose(fe);
+    return t < 0 ? -1 : 0;
 }
 
 static int rest_of_line_is_empty(ql_reader *r)

@@ -164,6 +164,36 @@ bad "relu: in the input section" eval "" \
 bad "relu: ONNX Runtime has no fused activation" "eval --engine onnxruntime" "" \
     "qlinear: @F@:1: engine onnxruntime: QLinearMatMul has no fused activation; a ReLU is a separate operator" \
     "${R}output relu 0.5 3\n"
+D='dynamic 1 2 1\ninput 0.5 -2\nweight 0.25 0 1 -1\n'  # a dynamic layer up to its end
+bad "dynamic: output with a scale" eval "" \
+    "qlinear: @F@:4: a dynamic layer's output is 'output float', without a scale or zero point; found '0.5'" \
+    "${D}output 0.5 3\n"
+bad "dynamic: no output line" eval "" \
+    "qlinear: @F@:4: expected 'bias' or 'output float', found end of input" "${D}"
+bad "dynamic: input with a scale and zero point" eval "" \
+    "qlinear: @F@:2: expected 'weight', found '-2' (too many values?)" \
+    'dynamic 1 2 1\ninput 0.5 3 -2\nweight 0.25 0 1 -1\noutput float\n'
+bad "dynamic: too few inputs" eval "" \
+    "qlinear: @F@:3: input: expected 2 values, found 1 before 'weight'" \
+    'dynamic 1 2 1\ninput reduce_range 0.5\nweight 0.25 0 1 -1\noutput float\n'
+bad "dynamic: input not a finite float32" eval "" \
+    "qlinear: @F@:2: input value 1e39 is not a finite float32" \
+    'dynamic 1 2 1\ninput 0.5 1e39\nweight 0.25 0 1 -1\noutput float\n'
+bad "dynamic: bias cut short" eval "" \
+    "qlinear: @F@:5: bias: expected 2 values, found 1 before 'output'" \
+    'dynamic 1 1 2\ninput 0.5\nweight 0.25 0 1 -1\nbias 0.5\noutput float\n'
+bad "dynamic: a static command" "compare" "" \
+    "qlinear: @F@:1: a dynamic layer (float input and output): only 'qlinear eval' runs it" \
+    "${D}output float\n"
+bad "dynamic: oneDNN refuses asymmetric weights" "eval --engine onednn" "" \
+    "qlinear: @F@:1: engine onednn: oneDNN only supports symmetric weights (zero point 0)" \
+    'dynamic 1 2 1\ninput 0.5 -2\nweight 0.25 3 1 -1\noutput float\n'
+bad "dynamic: an engine without a dynamic row" "eval --engine fbgemm" "" \
+    "qlinear: @F@:1: engine fbgemm: no dynamic row; 'qlinear help eval' lists them" \
+    "${D}output float\n"
+bad "dynamic: after a static layer, with a kernel" "eval --kernel reference" "0" \
+    "qlinear: @F@:2: engine qnnpack: a dynamic layer runs without --kernel" \
+    'layer 1 1 1 input 0.5 0 2 weight 0.25 0 1 output 0.5 0\n'"${D}output float\n"
 bad "observe: per-channel count not a multiple of the rows" observe "" \
     "qlinear: @F@:1: count 4 is not a positive multiple of the 3 rows" \
     'per-channel 3 qint8 4 1 -2 0.5 0.25\n'

@@ -1111,6 +1111,66 @@ START_TEST(test_qnnpack_arm64_saturates)
 }
 END_TEST
 
+static const struct {
+    const char *engine, *layers, *expected;
+    size_t min_layers;
+    const char *isa;
+} dynamic_truth[] = {
+    { "qnnpack", "qnnpack/dynamic-layers.txt",
+      "qnnpack/dynamic-expected.txt", 200, "" },
+    { "onednn-avx2", "onednn/dynamic-layers.txt",
+      "onednn/dynamic-avx2-expected.txt", 200, "avx2" },
+};
+
+START_TEST(test_dynamic_matches_pytorch)
+{
+    char pl[1024], pe[1024];
+    ql_corpus_stats st;
+    const char *name = dynamic_truth[_i].engine;
+    if (corpus_skipped(name, dynamic_truth[_i].isa,
+                       dynamic_truth[_i].expected))
+        return;
+    data_path(pl, sizeof pl, dynamic_truth[_i].layers);
+    data_path(pe, sizeof pe, dynamic_truth[_i].expected);
+    ck_assert_msg(ql_compare_dynamic(pl, pe, ql_find_dynamic_engine(name),
+                                     &st) == 0, "%s", st.detail);
+    ck_assert_msg(st.layers + st.refused >= dynamic_truth[_i].min_layers,
+                  "%s: only %zu layers", pl, st.layers + st.refused);
+    ck_assert_msg(st.bad_outputs == 0, "dynamic %s on %s: %zu of %zu "
+                  "float32 outputs differ; %s", name, pl, st.bad_outputs,
+                  st.outputs, st.detail);
+}
+END_TEST
+
+START_TEST(test_dynamic_pairs_only_without_reduce_range)
+{
+    char pl[1024];
+    FILE *f;
+    ql_reader r;
+    ql_dynamic D;
+    size_t differ[2] = { 0, 0 };
+    const ql_dynamic_engine *a = ql_find_dynamic_engine("onednn"),
+                            *b = ql_find_dynamic_engine("onednn-avx2");
+    data_path(pl, sizeof pl, "onednn/dynamic-layers.txt");
+    ck_assert_ptr_nonnull(f = fopen(pl, "r"));
+    ql_reader_init(&r, f, pl);
+    while (ql_read_dynamic(&r, &D) > 0) {
+        size_t n = D.q.m * D.q.n;
+        float *ya = malloc(n * sizeof *ya), *yb = malloc(n * sizeof *yb);
+        ck_assert(ya && yb && a->run(&D, ya) == 0 && b->run(&D, yb) == 0);
+        differ[D.reduce_range != 0] += memcmp(ya, yb, n * sizeof *ya) != 0;
+        free(ya);
+        free(yb);
+        ql_dynamic_free(&D);
+    }
+    ck_assert_msg(r.err[0] == '\0', "%s", r.err);
+    fclose(f);
+    ck_assert_msg(differ[1] == 0, "%zu reduce_range layers differ",
+                  differ[1]);
+    ck_assert_msg(differ[0] > 0, "no layer without reduce_range saturates");
+}
+END_TEST
+
 static size_t kernel_mismatches(const char *layers, const ql_engine *e,
                                 size_t *runs, char *detail, size_t len)
 {
@@ -1398,6 +1458,34 @@ START_TEST(test_read_range_bounds)
                     : "accepted", text);
     }
     ck_assert_msg(bad == 0, "%d wrong verdicts", bad);
+}
+END_TEST
+
+START_TEST(test_read_dynamic)
+{
+    FILE *f = tmpfile();
+    ql_reader r;
+    ql_dynamic D;
+    ck_assert_ptr_nonnull(f);
+    fputs("dynamic 1 2 1\ninput reduce_range 0x1.8p+1 -0.5\n"
+          "weight 0.25 0 3 -4\nbias 0x1p-2\noutput float\n"
+          "dynamic 1 1 1 input 2 weight 0.5 0 1 output float\n", f);
+    rewind(f);
+    ql_reader_init(&r, f, "text");
+    ck_assert_int_eq(ql_next_is_dynamic(&r), 1);
+    ck_assert_msg(ql_read_dynamic(&r, &D) == 1, "%s", r.err);
+    ck_assert(D.x[0] == 3.0f && D.x[1] == -0.5f && D.reduce_range == 1);
+    ck_assert(D.q.w[1] == -4 && D.q.w_q.scale == 0.25f);
+    ck_assert(D.q.bias && D.q.bias[0] == 0.25f);
+    ql_dynamic_free(&D);
+    ck_assert_msg(ql_read_dynamic(&r, &D) == 1, "%s", r.err);
+    ck_assert(D.reduce_range == 0 && D.q.bias == NULL && D.x[0] == 2.0f);
+    ql_dynamic_free(&D);
+    ck_assert_int_eq(ql_next_is_dynamic(&r), 0);
+    ck_assert_int_eq(ql_read_dynamic(&r, &D), 0);
+    fclose(f);
+    ck_assert_int_ne(layer_text_reads("dynamic 1 1 1 input 2 weight 0.5 0"
+                                      " 1 output float\n"), 1);
 }
 END_TEST
 
@@ -1896,6 +1984,12 @@ static Suite *qlinear_suite(void)
     tc = tcase_create("qnnpack-arm64");
     tcase_add_test(tc, test_qnnpack_arm64_saturates);
     suite_add_tcase(s, tc);
+    tc = tcase_create("dynamic quantization");
+    tcase_set_timeout(tc, 120);
+    tcase_add_loop_test(tc, test_dynamic_matches_pytorch, 0,
+                        (int)(sizeof dynamic_truth / sizeof dynamic_truth[0]));
+    tcase_add_test(tc, test_dynamic_pairs_only_without_reduce_range);
+    suite_add_tcase(s, tc);
     tc = tcase_create("fast kernels");
     tcase_set_timeout(tc, 300);
     tcase_add_loop_test(tc, test_kernels_match_reference_on_corpora, 0,
@@ -1913,6 +2007,9 @@ static Suite *qlinear_suite(void)
     suite_add_tcase(s, tc);
     tc = tcase_create("reader bounds");
     tcase_add_test(tc, test_read_range_bounds);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("dynamic layers");
+    tcase_add_test(tc, test_read_dynamic);
     suite_add_tcase(s, tc);
     tc = tcase_create("engine probes");
     tcase_add_loop_test(tc, test_probes_of_clamping_engines, 0,

@@ -16,7 +16,9 @@ Kinds of model, each counted on its own line:
                reduce_range activations; Debian's PyTorch has no FBGEMM, so the
                layers run on qnnpack and onednn and are checked against those
                rows (the fbgemm rows meet real FBGEMM in the Check suite)
-  dynamic      quantize_dynamic: refused with a one-line message (no layer kind)
+  dynamic      quantize_dynamic (per tensor and per channel weights), eager and
+               TorchScript, on qnnpack and on onednn: float outputs compared
+               as the nine-digit text of their float32 (the same float32)
 
 oneDNN's answer depends on the CPU: the row is the one `qlinear cpu` names
 (onednn-engine); on a CPU it names none, the onednn models are skipped, and
@@ -35,7 +37,9 @@ import torch
 from torch.ao.quantization import (QConfig, MinMaxObserver,
                                    PerChannelMinMaxObserver, QuantStub,
                                    DeQuantStub, prepare, convert,
-                                   get_default_qconfig, fuse_modules)
+                                   get_default_qconfig, fuse_modules,
+                                   quantize_dynamic, default_dynamic_qconfig,
+                                   per_channel_dynamic_qconfig)
 
 warnings.filterwarnings("ignore")
 
@@ -86,6 +90,18 @@ def random_fused(rng, per_channel, symmetric):
                     fuse=[["1", "2"], ["3", "4"]])
 
 
+def random_dynamic(rng, per_channel, bias):
+    """Two dynamic Linear layers with a float ReLU between them."""
+    k, h, n = rng.randint(1, 40), rng.randint(1, 40), rng.randint(1, 20)
+    model = torch.nn.Sequential(
+        torch.nn.Linear(k, h, bias=bias), torch.nn.ReLU(),
+        torch.nn.Linear(h, n, bias=bias)).eval()
+    qc = per_channel_dynamic_qconfig if per_channel else default_dynamic_qconfig
+    model = quantize_dynamic(model, {torch.nn.Linear: qc}, dtype=torch.qint8)
+    shape = (rng.randint(1, 5), rng.randint(1, 3), k)   # batched rows
+    return model, torch.randn(*shape) * 10 ** rng.uniform(-3, 2)
+
+
 class Checker:
     def __init__(self, qlinear, from_torch, work):
         self.qlinear, self.from_torch, self.work = qlinear, from_torch, work
@@ -108,7 +124,8 @@ class Checker:
                              text=True).stdout.split()
         want = open(expected).read().split()
         text = open(layers).read()
-        n, relu = text.count("layer "), text.count("output relu ")
+        n = text.count("layer ") + text.count("dynamic ")
+        relu = text.count("output relu ")
         if len(got) != len(want) or n != want_layers or relu != want_relu:
             sys.exit(f"torch-roundtrip: {tag}: {len(got)} outputs, {n} layers "
                      f"({relu} fused), want {len(want)} outputs, {want_layers}"
@@ -204,6 +221,35 @@ def user_script_models(ck, rng):
                      "gives other layers than the pickled model")
 
 
+def dynamic_models(ck, rng, onednn):
+    """quantize_dynamic on each engine, eager and TorchScript."""
+    for engine in ("qnnpack", "onednn"):
+        if engine == "onednn" and not onednn:
+            print("torch-roundtrip: no oneDNN row for this CPU; dynamic "
+                  "onednn models skipped")
+            continue
+        if engine == "onednn" and not torch.__version__.startswith("1."):
+            print(f"torch-roundtrip: PyTorch {torch.__version__}: its dynamic "
+                  "oneDNN path (a later ideep on oneDNN 3) is not the 1.13 "
+                  "row's; dynamic onednn models skipped")
+            continue
+        torch.backends.quantized.engine = engine
+        row = engine if engine == "qnnpack" else onednn
+        for i in range(8):
+            model, x = random_dynamic(rng, i % 2 == 1, i % 4 < 2)
+            tag = f"dynamic-{engine}-{i}"
+            path = os.path.join(ck.work, tag + ".pt")
+            torch.save(model, path)
+            ck.compare("dynamic", tag, *ck.export(tag, path, x, engine), row,
+                       2)
+            if i < 2:
+                ts = os.path.join(ck.work, tag + ".ts")
+                torch.jit.save(torch.jit.script(model), ts)
+                ck.compare("dynamic-torchscript", tag + "-ts",
+                           *ck.export(tag + "-ts", ts, x, engine), row, 2)
+    torch.backends.quantized.engine = "qnnpack"
+
+
 def onednn_row(qlinear):
     out = subprocess.run([qlinear, "cpu"], check=True, capture_output=True,
                          text=True).stdout
@@ -269,13 +315,7 @@ def main():
             torch.save(model, path)
             ck.compare("fbgemm-qconfig", tag,
                        *ck.export(tag, path, x, engine), row, 2)
-    torch.backends.quantized.engine = "qnnpack"
-    dyn = torch.ao.quantization.quantize_dynamic(
-        torch.nn.Sequential(torch.nn.Linear(4, 3)), {torch.nn.Linear},
-        dtype=torch.qint8)
-    path = os.path.join(work, "dynamic.pt")
-    torch.save(dyn, path)
-    ck.refused("dynamic", path, torch.randn(2, 4), "dynamic")
+    dynamic_models(ck, rng, onednn)
     for (kind, row), (m, layers, outputs, bad) in ck.counts.items():
         if row == "refused":
             print(f"torch-roundtrip: {kind}: {m} refused with a one-line "
