@@ -222,6 +222,12 @@ float ql_multiplier_onednn(float sx, float sw, float sy)
     return dst / (src * wei);
 }
 
+float ql_onednn_bias(float b, float sx, float sw)
+{
+    float bscale = (float)(1.0 / (double)sx) * (float)(1.0 / (double)sw);
+    return b * bscale;
+}
+
 void ql_tflite_multiplier(double m, int32_t *q31, int *exponent)
 {
     int64_t q;

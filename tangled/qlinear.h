@@ -90,6 +90,7 @@ int32_t ql_acc_pairs16_split(const ql_layer *L, size_t i, size_t j,
 const ql_engine *ql_engines(size_t *count);
 const ql_engine *ql_find_engine(const char *name);
 float ql_multiplier_onednn(float sx, float sw, float sy);
+float ql_onednn_bias(float b, float sx, float sw);
 uint8_t ql_exact_output(int64_t acc, float bias, const ql_layer *L,
                         size_t j);
 void ql_tflite_multiplier(double m, int32_t *q31, int *exponent);
