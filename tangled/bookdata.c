@@ -1531,25 +1531,27 @@ typedef struct {
 } pair_seen;
 static pair_seen seen[MANY_MAX][MANY_MAX];
 
-static int sums_pairs(const ql_engine *e)
-{
-    size_t n = strlen(e->name);
-    return n > 5 && strcmp(e->name + n - 5, "-avx2") == 0;
-}
-
 static const char *many_cause(const ql_engine *a, const ql_engine *b,
-                              const ql_layer *L, size_t o)
+                              const ql_layer *L, size_t o, uint8_t ya,
+                              uint8_t yb)
 {
-    size_t i = o / L->n, j = o % L->n;
-    int64_t acc = ql_acc_exact(L, i, j);
-    float m = ql_multiplier_fbgemm(L->x_q.scale, ql_weight_q(L, j).scale,
-                                   L->y_q.scale);
-    if ((sums_pairs(a) || sums_pairs(b))
-        && ql_acc_pairs16(L, i, j) != ql_wrap_i32(acc))
-        return "pairs";
-    if (!(fabsf((float)ql_wrap_i32(acc) * m) < 0x1p31f))
-        return "overflow";
-    return L->bias ? "bias" : "tie";
+    const ql_engine *e[2] = { a, b };
+    ql_answer ans[2];
+    ql_layer nb = *L;
+    uint8_t *y = malloc(L->m * L->n);
+    if (!y)
+        fail_book("out of memory");
+    nb.bias = NULL;
+    for (int k = 0; k < 2; k++) {
+        if (!ql_engine_probe(e[k], L, o / L->n, o % L->n, &ans[k].probe))
+            ans[k].probe.known = 0;
+        e[k]->run(&nb, y);
+        ans[k].nobias = y[o];
+    }
+    free(y);
+    ans[0].code = ya;
+    ans[1].code = yb;
+    return ql_cause_name(ql_cause_of(L, o / L->n, o % L->n, ans, 2));
 }
 
 static void many_note(size_t a, size_t b, const ql_engine *e,
@@ -1564,7 +1566,8 @@ static void many_note(size_t a, size_t b, const ql_engine *e,
         p->diff++;
         if (p->size == 0 || size < p->size) {
             pair_seen s = { p->diff, size, layer, o, y[a][o], y[b][o],
-                corpus, many_cause(&e[a], &e[b], L, o), L->m, L->k, L->n };
+                corpus, many_cause(&e[a], &e[b], L, o, y[a][o], y[b][o]),
+                L->m, L->k, L->n };
             *p = s;
         }
     }

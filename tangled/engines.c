@@ -98,11 +98,9 @@ static void onednn_requantize(const ql_layer *L, uint8_t *y,
         for (size_t j = 0; j < L->n; j++) {
             float sw = ql_weight_q(L, j).scale;
             float mult = ql_multiplier_onednn(sx, sw, L->y_q.scale);
-            float bscale = (float)(1.0 / (double)sx)
-                           * (float)(1.0 / (double)sw);
             float d = (float)acc(L, i, j);
             if (L->bias)
-                d = d + L->bias[j] * bscale;
+                d = d + ql_onednn_bias(L->bias[j], sx, sw);
             if (L->relu && d < 0.0f)        /* then fl(d*M) <= 0, */
                 d = (float)L->y_q.zero_point;  /* and ReLU makes it 0 */
             else

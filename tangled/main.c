@@ -312,6 +312,7 @@ static size_t saturating_pairs(const ql_layer *L, size_t i, size_t j)
 
 typedef struct {
     size_t   n;                 /* engines that ran */
+    size_t   i, j;              /* the output's row and column */
     ql_probe p[32];
     uint8_t  code[32], nobias[32];
     int64_t  acc;               /* exact accumulator */
@@ -326,39 +327,13 @@ static int in_range(double v)          /* rounds into [0, 255] */
 
 static const char *cause_of(const output_facts *f, const ql_layer *L)
 {
-    int32_t zy = L->y_q.zero_point;
-    for (size_t e = 0; e < f->n; e++)
-        if (f->p[e].known && !f->p[e].pairs && f->p[e].acc != f->acc
-            && f->p[e].acc != ql_wrap_i32(f->acc))
-            return "zero-point";
-    if (f->overflow)
-        return "overflow";
-    for (size_t e = 0; e < f->n; e++)
-        if (f->p[e].known && f->p[e].pairs && f->p[e].acc != f->acc)
-            return "pairs";
-    if (L->bias) {
-        int agree = 1;
-        for (size_t e = 1; e < f->n; e++)
-            agree &= f->nobias[e] == f->nobias[0];
-        if (agree)
-            return "bias";
+    ql_answer a[32];
+    for (size_t e = 0; e < f->n; e++) {
+        a[e].probe = f->p[e];
+        a[e].code = f->code[e];
+        a[e].nobias = f->nobias[e];
     }
-    for (size_t e = 0; e < f->n; e++)
-        for (size_t g = 0; g < f->n; g++)
-            if (f->p[e].known && f->p[g].known && f->p[e].zy_first
-                && !f->p[g].zy_first && f->code[e] != f->code[g]
-                && (float)f->p[e].value == (float)f->p[g].value + (float)zy)
-                return "zero-point";
-    int inside = 0, outside = 0;
-    for (size_t e = 0; e < f->n; e++)
-        if (f->p[e].known) {
-            double v = f->p[e].value + (f->p[e].zy_first ? 0.0 : zy);
-            inside |= in_range(v);
-            outside |= !in_range(v);
-        }
-    if (inside && outside)
-        return "clamp";
-    return "tie";
+    return ql_cause_name(ql_cause_of(L, f->i, f->j, a, f->n));
 }
 
 static double probe_exact_value(const ql_layer *L, size_t i, size_t j)
@@ -375,6 +350,8 @@ static void collect_facts(const candidate *c, size_t nc, const int *ran,
 {
     size_t i = o / L->n, j = o % L->n;
     memset(f, 0, sizeof *f);
+    f->i = i;
+    f->j = j;
     f->acc = ql_acc_exact(L, i, j);
     f->pairs = saturating_pairs(L, i, j);
     f->overflow = f->acc != ql_wrap_i32(f->acc);

@@ -222,6 +222,12 @@ float ql_multiplier_onednn(float sx, float sw, float sy)
     return dst / (src * wei);
 }
 
+float ql_onednn_bias(float b, float sx, float sw)
+{
+    float bscale = (float)(1.0 / (double)sx) * (float)(1.0 / (double)sw);
+    return b * bscale;
+}
+
 void ql_tflite_multiplier(double m, int32_t *q31, int *exponent)
 {
     int64_t q;
@@ -325,5 +331,62 @@ void ql_observe_rows(ql_scheme sc, const float *v, size_t rows,
 {
     for (size_t r = 0; r < rows; r++)
         out[r] = ql_observe(sc, v + r * cols, cols);
+}
+
+ql_cause ql_cause_of(const ql_layer *L, size_t i, size_t j,
+                     const ql_answer *a, size_t n)
+{
+    int64_t acc = ql_acc_exact(L, i, j);
+    int32_t zy = L->y_q.zero_point;
+    int differ = 0;
+    for (size_t e = 1; e < n; e++)
+        differ |= a[e].code != a[0].code;
+    if (!differ)
+        return QL_CAUSE_NONE;
+    for (size_t e = 0; e < n; e++)
+        if (a[e].probe.known && !a[e].probe.pairs && a[e].probe.acc != acc
+            && a[e].probe.acc != ql_wrap_i32(acc))
+            return QL_CAUSE_ZERO_POINT;
+    if (acc != ql_wrap_i32(acc))
+        return QL_CAUSE_OVERFLOW;
+    for (size_t e = 0; e < n; e++)
+        if (a[e].probe.known && a[e].probe.cvt
+            && !(fabs(a[e].probe.value) < 0x1p31))
+            return QL_CAUSE_OVERFLOW;
+    for (size_t e = 0; e < n; e++)
+        if (a[e].probe.known && a[e].probe.pairs && a[e].probe.acc != acc)
+            return QL_CAUSE_PAIRS;
+    if (L->bias) {
+        int agree = 1;
+        for (size_t e = 1; e < n; e++)
+            agree &= a[e].nobias == a[0].nobias;
+        if (agree)
+            return QL_CAUSE_BIAS;
+    }
+    for (size_t e = 0; e < n; e++)
+        for (size_t g = 0; g < n; g++)
+            if (a[e].probe.known && a[g].probe.known && a[e].probe.zy_first
+                && !a[g].probe.zy_first && a[e].code != a[g].code
+                && (float)a[e].probe.value
+                   == (float)a[g].probe.value + (float)zy)
+                return QL_CAUSE_ZERO_POINT;
+    int inside = 0, outside = 0;
+    for (size_t e = 0; e < n; e++)
+        if (a[e].probe.known) {
+            double v = a[e].probe.value + (a[e].probe.zy_first ? 0.0 : zy);
+            int in = v >= -0.5 && v <= 255.5;
+            inside |= in;
+            outside |= !in;
+        }
+    if (inside && outside)
+        return QL_CAUSE_CLAMP;
+    return QL_CAUSE_TIE;
+}
+
+const char *ql_cause_name(ql_cause c)
+{
+    static const char *const name[] = { "none", "zero-point", "overflow",
+                                        "pairs", "bias", "clamp", "tie" };
+    return (unsigned)c < sizeof name / sizeof name[0] ? name[c] : "?";
 }
 

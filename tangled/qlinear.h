@@ -81,6 +81,24 @@ typedef struct {
     int     cvt;       /* 1 if it converts with cvtps2dq, then adds Z_y */
     int     zy_first;  /* 1 if value already includes Z_y */
 } ql_probe;
+typedef enum {
+    QL_CAUSE_NONE,        /* the engines' codes agree */
+    QL_CAUSE_ZERO_POINT,  /* an accumulator with the zero points wrong,
+                             or Z_y added before rounding a tie */
+    QL_CAUSE_OVERFLOW,    /* int32 or a float-to-int32 conversion overflows */
+    QL_CAUSE_PAIRS,       /* an accumulator of saturated int16 pairs */
+    QL_CAUSE_BIAS,        /* without the bias the codes agree */
+    QL_CAUSE_CLAMP,       /* one number rounds inside [0, 255], one outside */
+    QL_CAUSE_TIE          /* the same integers; numbers near a tie k + 1/2,
+                             rounded apart (another multiplier, another
+                             order of float32 operations, or exactly) */
+} ql_cause;
+
+typedef struct {
+    ql_probe probe;       /* the engine's probe of the output */
+    uint8_t  code;        /* its output code */
+    uint8_t  nobias;      /* its code with the layer's bias left out */
+} ql_answer;
 typedef struct {
     size_t layers, outputs;          /* how many were compared */
     size_t bad_layers, bad_outputs;  /* how many differ */
@@ -106,6 +124,7 @@ int32_t ql_acc_pairs16_split(const ql_layer *L, size_t i, size_t j,
 const ql_engine *ql_engines(size_t *count);
 const ql_engine *ql_find_engine(const char *name);
 float ql_multiplier_onednn(float sx, float sw, float sy);
+float ql_onednn_bias(float b, float sx, float sw);
 uint8_t ql_exact_output(int64_t acc, float bias, const ql_layer *L,
                         size_t j);
 void ql_tflite_multiplier(double m, int32_t *q31, int *exponent);
@@ -168,6 +187,9 @@ int ql_read_quantize(ql_reader *r, ql_dtype *t, ql_qparams *p, float **v,
                      size_t *n);
 int ql_engine_probe(const ql_engine *e, const ql_layer *L, size_t i,
                     size_t j, ql_probe *p);
+ql_cause ql_cause_of(const ql_layer *L, size_t i, size_t j,
+                     const ql_answer *a, size_t n);
+const char *ql_cause_name(ql_cause c);
 int ql_read_outputs(ql_reader *r, size_t n, uint8_t *y);
 int ql_compare_corpus(const char *layers, const char *expected,
                       ql_run_fn run, unsigned flags, ql_corpus_stats *st);

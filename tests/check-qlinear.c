@@ -1517,6 +1517,41 @@ START_TEST(test_probes_of_clamping_engines)
 }
 END_TEST
 
+START_TEST(test_cause_of)
+{
+    const ql_layer *F = ql_forum_layer();
+    ql_layer L = *F;
+    float bias[2] = { 0.5f, 0.5f };
+    ql_answer a[2];
+    memset(a, 0, sizeof a);
+    for (int e = 0; e < 2; e++) {
+        a[e].probe.known = 1;
+        a[e].probe.acc = ql_acc_exact(F, 0, 0);
+        a[e].probe.value = 59.5 - L.y_q.zero_point;
+        a[e].code = a[e].nobias = (uint8_t)(59 + e);
+    }
+    ck_assert_int_eq(ql_cause_of(&L, 0, 0, a, 2), QL_CAUSE_TIE);
+    a[1].code = 59;
+    ck_assert_int_eq(ql_cause_of(&L, 0, 0, a, 2), QL_CAUSE_NONE);
+    a[1].code = 60;
+    a[0].probe.value = 300.0;                /* rounds outside [0, 255] */
+    ck_assert_int_eq(ql_cause_of(&L, 0, 0, a, 2), QL_CAUSE_CLAMP);
+    L.bias = bias;                           /* without it they agree */
+    a[1].nobias = 59;
+    ck_assert_int_eq(ql_cause_of(&L, 0, 0, a, 2), QL_CAUSE_BIAS);
+    a[1].probe.pairs = 1;
+    a[1].probe.acc = 5000;
+    ck_assert_int_eq(ql_cause_of(&L, 0, 0, a, 2), QL_CAUSE_PAIRS);
+    a[0].probe.cvt = 1;
+    a[0].probe.value = 3e9;
+    ck_assert_int_eq(ql_cause_of(&L, 0, 0, a, 2), QL_CAUSE_OVERFLOW);
+    a[1].probe.pairs = 0;                    /* 5000: zero points wrong */
+    ck_assert_int_eq(ql_cause_of(&L, 0, 0, a, 2), QL_CAUSE_ZERO_POINT);
+    ck_assert_str_eq(ql_cause_name(QL_CAUSE_TIE), "tie");
+    ck_assert_str_eq(ql_cause_name(QL_CAUSE_ZERO_POINT), "zero-point");
+}
+END_TEST
+
 START_TEST(test_read_outputs)
 {
     static const char *const bad[] = { "7 256\n", "-1 7\n", "7\n" };
@@ -2017,6 +2052,9 @@ static Suite *qlinear_suite(void)
     tcase_add_loop_test(tc, test_probes_reproduce_engines, 0,
                         sizeof probe_corpus / sizeof probe_corpus[0]);
     tcase_set_timeout(tc, 120);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("cause");
+    tcase_add_test(tc, test_cause_of);
     suite_add_tcase(s, tc);
     tc = tcase_create("expected outputs");
     tcase_add_test(tc, test_read_outputs);

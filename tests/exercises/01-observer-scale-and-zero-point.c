@@ -1,4 +1,4 @@
-/* Exercise 1: the observer's scale and zero point.
+/* Exercise 1: the symmetric observer.
    The statement is in the handout docs/exercises.pdf (and in the book,
    section "Workshop exercises"); the library's interface is
    tangled/qlinear.h.
@@ -6,14 +6,16 @@
 #include <float.h>
 #include "qlinear.h"
 
-ql_qparams ex01_observe(float lo, float hi)
+ql_qparams ex01_observe(float lo, float hi, int reduce_range)
 {
     ql_qparams p;
-    /* TODO: widen [lo, hi] to contain 0; S = (hi - lo) / 255, at least
-       FLT_EPSILON; Z = 0 - rne(lo / S), clamped to [0, 255]. */
-    /* Hint: ql_round_half_even rounds to nearest, ties to even; a cast
-       to int truncates towards zero. */
-    p.scale = (hi - lo) / 255.0f;
-    p.zero_point = (int32_t)(-lo / p.scale);
+    /* TODO: PyTorch's symmetric scheme for qint8, [-128, 127], or
+       [-64, 63] with reduce_range. */
+    /* Hint: many tutorials divide by 127; the observer's divisor is
+       (qmax - qmin) / 2. */
+    float m = hi > -lo ? hi : -lo;
+    (void)reduce_range;
+    p.scale = m / 127.0f;
+    p.zero_point = 0;
     return p;
 }

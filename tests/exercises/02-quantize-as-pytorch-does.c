@@ -1,17 +1,16 @@
-/* Exercise 2: quantize as PyTorch does.
+/* Exercise 2: which numbers get the code q.
    The statement is in the handout docs/exercises.pdf (and in the book,
    section "Workshop exercises"); the library's interface is
    tangled/qlinear.h.
    Run its test with: make exercise N=2 */
+#include <math.h>
 #include "qlinear.h"
 
-int32_t ex02_quantize(float r, ql_qparams p)
+float ex02_lowest(int32_t q, ql_qparams p)   /* 0 < q <= 255, quint8 */
 {
-    /* TODO: this is the forum's quantizer; make it PyTorch's. */
-    /* Hint: three differences: how r is scaled, when Z is added, and
-       whether rounding or clamping comes first (one of the three never
-       changes a result). */
-    float q = (float)p.zero_point + r / p.scale;
-    q = q < 0.0f ? 0.0f : q > 255.0f ? 255.0f : q;
-    return (int32_t)ql_round_half_even(q);
+    /* TODO: the smallest float r that PyTorch quantizes to q. */
+    /* Hint: nextafterf(r, -INFINITY) is the float before r.  You may
+       not call ql_quantize, but you may write PyTorch's quantizer
+       yourself and try floats near the edge. */
+    return ((float)(q - p.zero_point) - 0.5f) * p.scale;
 }

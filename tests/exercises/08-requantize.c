@@ -1,4 +1,4 @@
-/* Exercise 8: requantize, ties and overflow.
+/* Exercise 8: which numbers give the code q.
    The statement is in the handout docs/exercises.pdf (and in the book,
    section "Workshop exercises"); the library's interface is
    tangled/qlinear.h.
@@ -6,10 +6,12 @@
 #include <math.h>
 #include "qlinear.h"
 
-uint8_t ex08_requantize(float v, int32_t zy)
+void ex08_range(int32_t q, int32_t zy, float *lo, float *hi)
 {
-    /* TODO: round as cvtps2dq does, including when v does not fit. */
-    /* Hint: what does cvtps2dq return for 3e9?  ql_cvt_f32_i32 knows. */
-    float r = roundf(v) + (float)zy;
-    return (uint8_t)(r < 0.0f ? 0.0f : r > 255.0f ? 255.0f : r);
+    /* TODO: the smallest and largest float v < 2^31 that requantize to
+       q: cvtps2dq(v) + zy, clamped to [0, 255]. */
+    /* Hint: nextafterf(v, INFINITY) is the float after v.  Which code
+       does a tie k + 1/2 go to?  What do the ends 0 and 255 take in? */
+    *lo = (float)(q - zy) - 0.5f;
+    *hi = (float)(q - zy) + 0.5f;
 }

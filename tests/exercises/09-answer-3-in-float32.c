@@ -1,4 +1,4 @@
-/* Exercise 9: answer 3 in PyTorch's arithmetic.
+/* Exercise 9: answer 3 in oneDNN's arithmetic.
    The statement is in the handout docs/exercises.pdf (and in the book,
    section "Workshop exercises"); the library's interface is
    tangled/qlinear.h.
@@ -8,9 +8,9 @@
 
 void ex09_answer3(const ql_layer *L, double *y)
 {
-    /* TODO: change only precision and order, until QNNPACK agrees. */
-    /* Hint: which operations does QNNPACK do in float32, and how does
-       it form the multiplier? */
+    /* TODO: change only precision and order, until oneDNN agrees. */
+    /* Hint: which operations does oneDNN do in float32, in which order,
+       and how does it form the multiplier (exercise 7)? */
     double sxw = (double)L->x_q.scale * (double)L->w_q.scale;
     for (size_t i = 0; i < L->m; i++)
         for (size_t j = 0; j < L->n; j++) {
