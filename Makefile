@@ -315,8 +315,9 @@ docs/qlinear.html: build/qlinear.pandoc.tex $(GEN) docs/html-alt.pl \
 	perl -0777 -pi docs/html-alt.pl $@
 	cat build/pandoc.log
 
-# A fresh `make` ends with a short summary, not the whole walk (which
-# would print the answers of exercises 3 and 7): `qlinear forum` keeps it.
+# A fresh `make` ends with a short summary, not the whole walk (the
+# multiplier formulas and accumulators, which belong to the book and the
+# workshop's talks, not to a build log): `qlinear forum` keeps it.
 build/forum.txt: build/qlinear
 	build/qlinear forum > $@
 	@echo
