@@ -277,8 +277,8 @@ static void run_fbgemm_fma_avx2(const ql_layer *L, uint8_t *y)
             float v = (float)ql_acc_pairs16(L, i, j);
             if (L->bias)
                 v = fmaf(L->bias[j], r, v);
-            y[i * L->n + j] = relu_floor(L, ql_requantize_x86(v * mult,
-                                                         L->y_q.zero_point));
+            uint8_t q = ql_requantize_x86(v * mult, L->y_q.zero_point);
+            y[i * L->n + j] = relu_floor(L, q);
         }
 }
 
