@@ -2008,6 +2008,110 @@ static void pt2e_numbers(void)
     def("PtForumOutputs", "%zu", n);
 }
 
+static const char *grouped(long long v)   /* 16979066880 -> 16\,979\,066\,880 */
+{
+    static char buf[4][64];
+    static int turn;
+    char digits[32], *o = buf[turn = (turn + 1) % 4];
+    int n = snprintf(digits, sizeof digits, "%lld", v < 0 ? -v : v);
+    if (v < 0)
+        *o++ = '-';
+    for (int i = 0; i < n; i++) {
+        if (i > 0 && (n - i) % 3 == 0)
+            o += sprintf(o, "\\,");
+        *o++ = digits[i];
+    }
+    *o = '\0';
+    return buf[turn];
+}
+
+typedef struct {
+    int qexp, s, post;
+    long long acc, shifted, wrapped, high, rounded, sat;
+    int y;
+} rndnu_steps;
+
+static rndnu_steps rndnu_trace(int32_t acc, float m, int32_t zy)
+{
+    rndnu_steps t;
+    uint32_t bits;
+    memcpy(&bits, &m, sizeof bits);
+    int32_t q = (int32_t)(((bits & 0x7FFFFFu) | 0x800000u) << 7);
+    t.qexp = (bits & 0x7FFFFFu) == 0 ? 30 : -1;  /* q a power of two */
+    t.s = 126 - (int)(bits >> 23);
+    t.post = t.s > 1 ? t.s : 1;
+    t.acc = acc;
+    t.shifted = (long long)acc * (1LL << (t.post - t.s));
+    t.wrapped = ql_wrap_i32(t.shifted);
+    long long p = t.wrapped * q;
+    t.high = p >= 0 ? p / (1LL << 31) : -((-p + (1LL << 31) - 1) / (1LL << 31));
+    long long h = t.high + (1LL << (t.post - 1)), d = 1LL << t.post;
+    t.rounded = h >= 0 ? h / d : -((-h + d - 1) / d);
+    t.sat = ql_sat16((int32_t)t.rounded);
+    long long r = ql_sat16((int32_t)t.sat + zy);
+    t.y = r < 0 ? 0 : r > 255 ? 255 : (int)r;
+    return t;
+}
+
+static uint8_t run_row(const char *row, ql_layer *L, size_t o)
+{
+    uint8_t y[2];
+    ql_find_engine(row)->run(L, y);
+    return y[o];
+}
+
+static void xnnpack_arm64_examples(void)
+{
+    uint8_t x[2] = { 0, 2 }, big_x[1024];
+    int8_t w[1] = { 10 }, big_w[1024];
+    ql_layer T = { 2, 1, 1, { 1.0f, 1 }, { 1.0f, 0 }, { 4.0f, 10 },
+                   x, w, NULL, NULL, 0 };
+    ql_layer V = { 1, 1024, 1, { 1.0f, 0 }, { 1.0f, 0 },
+                   { 1.0f / 128, 100 }, big_x, big_w, NULL, NULL, 0 };
+    memset(big_x, 255, sizeof big_x);
+    memset(big_w, 127, sizeof big_w);
+    float mt = ql_multiplier_fbgemm(1.0f, 1.0f, 4.0f);
+    float mv = ql_multiplier_fbgemm(1.0f, 1.0f, 1.0f / 128);
+    rndnu_steps n = rndnu_trace((int32_t)ql_acc_exact(&T, 0, 0), mt, 10);
+    rndnu_steps p = rndnu_trace((int32_t)ql_acc_exact(&T, 1, 0), mt, 10);
+    rndnu_steps v = rndnu_trace((int32_t)ql_acc_exact(&V, 0, 0), mv, 100);
+    if (n.qexp != 30 || v.qexp != 30 || v.post != 1 || n.post != 1
+        || n.y != run_row("xnnpack-arm64", &T, 0)
+        || p.y != run_row("xnnpack-arm64", &T, 1)
+        || v.y != run_row("xnnpack-arm64", &V, 0)
+        || v.wrapped == v.shifted)
+        fail_book("the XNNPACK ARM64 examples no longer go as the text says");
+    def("XaTieQexp", "%d", n.qexp);
+    def("XaTieS", "%d", n.s);
+    def("XaTieAneg", "%lld", n.acc);
+    def("XaTieHneg", "%lld", n.high);
+    def("XaTieHalfNeg", "%g", (double)n.high / 2);
+    def("XaTieRneg", "%lld", n.rounded);
+    def("XaTieApos", "%lld", p.acc);
+    def("XaTieHalfPos", "%g", (double)p.high / 2);
+    def("XaTieRpos", "%lld", p.rounded);
+    def("XaTieRposXeightysix", "%d",
+        (int)ql_round_half_even((float)p.high / 2));
+    def("XaTieZy", "%d", (int)T.y_q.zero_point);
+    def("XaTieYnegArm", "%d", n.y);
+    def("XaTieYposArm", "%d", p.y);
+    def("XaTieYnegX", "%d", run_row("xnnpack", &T, 0));
+    def("XaTieYposX", "%d", run_row("xnnpack", &T, 1));
+    def("XaWrapM", "%g", (double)mv);
+    def("XaWrapQexp", "%d", v.qexp);
+    def("XaWrapS", "%d", v.s);
+    def("XaWrapK", "%zu", V.k);
+    def("XaWrapAcc", "%s", grouped(v.acc));
+    def("XaWrapShift", "%d", v.post - v.s);
+    def("XaWrapShifted", "%s", grouped(v.shifted));
+    def("XaWrapWrapped", "%s", grouped(v.wrapped));
+    def("XaWrapHalved", "%s", grouped(v.rounded));
+    def("XaWrapSat", "%s", grouped(v.sat));
+    def("XaWrapZy", "%d", (int)V.y_q.zero_point);
+    def("XaWrapYArm", "%d", v.y);
+    def("XaWrapYX", "%d", run_row("xnnpack", &V, 0));
+}
+
 typedef struct {
     const char *name, *macro, *x86;       /* x86: the ISA in its names */
     const char *layers[6], *answers[6];   /* file stems in tests/data */
@@ -2147,6 +2251,7 @@ static void arm_numbers(const char *out_dir)
         "library & PyTorch & layers & layers that differ & outputs: rounding & outputs: overflow ");
     FILE *f = table_open(out_dir, "arm-forum.tex", "@{}lll@{}",
         "library & x86 & ARM64 ");
+    xnnpack_arm64_examples();
     for (size_t l = 0; l < sizeof arm_libraries / sizeof *arm_libraries; l++) {
         const arm_library *lib = &arm_libraries[l];
         arm_counts c = { 0 };
@@ -2255,6 +2360,64 @@ static void exercise7_answer(void)
     def("ExSevenQnnpackDiffer", "%d", differ_qnnpack);
 }
 
+static uint8_t gemmlowp_by_hand(const ql_layer *L, double m, int32_t *high,
+                                int32_t *r, int32_t *q, int *e)
+{
+    ql_tflite_multiplier(m, q, e);
+    int32_t a = (int32_t)ql_acc_exact(L, 0, 0);
+    *high = ql_srdhm(ql_wrap_i32((int64_t)a * (INT64_C(1) << (*e > 0 ? *e : 0))),
+                     *q);
+    *r = ql_rounding_divide_by_pot(*high, *e < 0 ? -*e : 0);
+    int32_t v = *r + L->y_q.zero_point;
+    return (uint8_t)(v < 0 ? 0 : v > 255 ? 255 : v);
+}
+
+static void gemmlowp_examples(void)
+{
+    uint8_t x[1] = { 0 }, x2[1] = { 193 }, y, yx;
+    int8_t w[1] = { 10 }, w2[1] = { -110 };
+    ql_layer T = { 1, 1, 1, { 1.0f, 1 }, { 1.0f, 0 }, { 4.0f, 10 },
+                   x, w, NULL, NULL, 0 };
+    ql_layer D = { 1, 1, 1, { 0.0348936208f, 0 }, { 0.0551970825f, 0 },
+                   { 1.43476963f, 128 }, x2, w2, NULL, NULL, 0 };
+    int32_t h, r, q, qf, hf, rf;
+    int e, ef;
+    double mt = (double)T.x_q.scale * T.w_q.scale / T.y_q.scale;
+    double md = (double)D.x_q.scale * D.w_q.scale / D.y_q.scale;
+    double mf = (double)(D.x_q.scale * D.w_q.scale) / D.y_q.scale;
+    uint8_t yt = gemmlowp_by_hand(&T, mt, &h, &r, &q, &e);
+    ql_find_engine("gemmlowp")->run(&T, &y);
+    ql_find_engine("exact")->run(&T, &yx);
+    if (y != yt || yx == yt || e >= 0)
+        fail_book("the gemmlowp tie no longer goes as the text says");
+    def("GlTieQexp", "%d", ilogb((double)q));
+    def("GlTieE", "%d", e);
+    def("GlTieAcc", "%d", (int)ql_acc_exact(&T, 0, 0));
+    def("GlTieScaled", "%g", (double)ql_acc_exact(&T, 0, 0) * mt);
+    def("GlTieHigh", "%d", (int)h);
+    def("GlTieR", "%d", (int)r);
+    def("GlTieRne", "%g",
+        (double)ql_round_half_even((float)(ql_acc_exact(&T, 0, 0) * mt)));
+    def("GlTieZy", "%d", (int)T.y_q.zero_point);
+    def("GlTieY", "%d", yt);
+    def("GlTieYexact", "%d", yx);
+    uint8_t yd = gemmlowp_by_hand(&D, md, &h, &r, &q, &e);
+    uint8_t yf = gemmlowp_by_hand(&D, mf, &hf, &rf, &qf, &ef);
+    ql_find_engine("gemmlowp")->run(&D, &y);
+    ql_find_engine("exact")->run(&D, &yx);
+    if (y != yd || yx != yd || yf == yd)
+        fail_book("the gemmlowp float-product example no longer goes as the "
+                  "text says");
+    def("GlDblX", "%d", D.x[0]);
+    def("GlDblW", "%d", D.w[0]);
+    def("GlDblAcc", "%d", (int)ql_acc_exact(&D, 0, 0));
+    def("GlDblScaled", "%.3f", (double)ql_acc_exact(&D, 0, 0) * md);
+    def("GlDblR", "%d", (int)r);
+    def("GlDblZy", "%d", (int)D.y_q.zero_point);
+    def("GlDblY", "%d", yd);
+    def("GlDblYfloat", "%d", yf);
+}
+
 int main(int argc, char **argv)
 {
     if (argc == 4 && strcmp(argv[1], "--fma") == 0) {
@@ -2291,6 +2454,7 @@ int main(int argc, char **argv)
     many_engines(argv[2]);
     torch2_table(argv[2]);
     arm_numbers(argv[2]);
+    gemmlowp_examples();
     rounding_failures("RoundFloorFails", floor_half);
     rounding_failures("RoundRoundfFails", roundf);
     rounding_cases();

@@ -315,6 +315,7 @@ START_TEST(test_bias_units)
     ck_assert_int_eq(ql_qnnpack_bias(3e38f, 1.0f, 1.0f), INT32_MIN);
     ck_assert_int_eq(ql_qnnpack_bias(3e9f, 1.0f, 1.0f), INT32_MAX);
     ck_assert_int_eq(ql_qnnpack_bias(-3e9f, 1.0f, 1.0f), INT32_MIN);
+    ck_assert_int_eq(ql_qnnpack_bias(5e18f, 1.0f, 1.0f), INT32_MAX);
     ck_assert(ql_fbgemm_bias(-1.0f, 0.5f, 0.25f) == -8.0f);
     ck_assert(ql_fbgemm_bias(2.5f, 1.0f, 1.0f) == 2.5f);
     ck_assert(ql_fbgemm_bias_per_channel(-1.0f, 0.5f, 0.25f) == -8.0f);
