@@ -1080,7 +1080,7 @@ static void fb_look(const ql_layer *L, fb_corpus *c)
 static void fbgemm_table(const char *out_dir)
 {
     size_t layers = 0, q_layers = 0, one = 0, more = 0;
-    FILE *f = table_open(out_dir, "fbgemm-table.tex", "llrrrrrr",
+    FILE *f = table_open(out_dir, "fbgemm-table.tex", "@{}llrrrrrr@{}",
         "& & & \\multicolumn{3}{c}{AVX2 $\\ne$ VNNI} & & \\\\\n"
         "corpus & PyTorch & layers & layers & outputs $\\pm1$ & more"
         " & VNNI $\\ne$ QNNPACK & largest");
@@ -2248,7 +2248,8 @@ static void arm_walk(const arm_library *lib, arm_counts *c, uint8_t *forum,
 static void arm_numbers(const char *out_dir)
 {
     FILE *t = table_open(out_dir, "arm-table.tex", "@{}llrrrr@{}",
-        "library & PyTorch & layers & layers that differ & outputs: rounding & outputs: overflow ");
+        "library & PyTorch & layers & layers that differ"
+        " & outputs: rounding & outputs: overflow ");
     FILE *f = table_open(out_dir, "arm-forum.tex", "@{}lll@{}",
         "library & x86 & ARM64 ");
     xnnpack_arm64_examples();
