@@ -155,6 +155,84 @@ static void write_warnings(const char *dir)
     fclose(f);
 }
 
+static const char *data_dir;    /* defined with the corpus helpers */
+
+static void t2_read_version(char *buf, size_t size, const char *path,
+                            const char *key)
+{
+    char line[512];
+    FILE *f = fopen(path, "r");
+    if (!f)
+        fail_book(nm("cannot open %s", path));
+    buf[0] = 0;
+    while (!buf[0] && fgets(line, sizeof line, f)) {
+        char *p = strstr(line, key);
+        if (p)
+            sscanf(p + strlen(key), "%63[^, \n]", buf);
+    }
+    fclose(f);
+    if (!buf[0] || strlen(buf) >= size)
+        fail_book(nm("%s: no '%s'", path, key));
+}
+
+static char pt_old[16], pt_new[16], pt_arm[16];
+
+static void pt_short(char *dst, const char *path, const char *key)
+{
+    char v[64];
+    size_t dots = 0, n = 0;
+    t2_read_version(v, sizeof v, path, key);
+    while (v[n] && !(v[n] == '.' && ++dots == 2) && n < 15)
+        n++;
+    memcpy(dst, v, n);
+    dst[n] = 0;
+}
+
+static const char *pt_version(const char *answers)
+{
+    if (!pt_old[0]) {
+        pt_short(pt_new, nm("%s/torch-2.13/versions.txt", data_dir),
+                 "torch ");
+        pt_short(pt_old, nm("%s/qnnpack/observed-layers.txt", data_dir),
+                 "PyTorch ");
+        pt_short(pt_arm, nm("%s/../drivers/golden-arm64.sh", data_dir),
+                 "TORCH=torch==");
+    }
+    int torch = strncmp(answers, "qnnpack/", 8) == 0
+                || strncmp(answers, "onednn/", 7) == 0;
+    return strncmp(answers, "torch-", 6) == 0 ? pt_new
+           : !torch ? "---" : strstr(answers, "-arm64") ? pt_arm : pt_old;
+}
+
+static int t2_same_file(const char *a, const char *b)
+{
+    FILE *fa = fopen(nm("%s/%s-expected.txt", data_dir, a), "r");
+    FILE *fb = fopen(nm("%s/%s-expected.txt", data_dir, b), "r");
+    if (!fa || !fb)
+        fail_book(nm("cannot open %s or %s", a, b));
+    int x, y;
+    do {
+        x = fgetc(fa);
+        y = fgetc(fb);
+    } while (x == y && x != EOF);
+    fclose(fa);
+    fclose(fb);
+    return x == y;
+}
+
+static const char *pt_versions(const char *answers, const char *t2)
+{
+    static char buf[40];
+    char a[300], b[300];                /* either may be nm's buffer */
+    snprintf(a, sizeof a, "%s", answers);
+    snprintf(b, sizeof b, "%s", t2);
+    snprintf(buf, sizeof buf, "%s", pt_version(a));
+    if (t2_same_file(a, b))
+        snprintf(buf + strlen(buf), sizeof buf - strlen(buf), ", %s",
+                 pt_version(b));
+    return buf;
+}
+
 static int ulps_apart(float a, float b)      /* a, b > 0 */
 {
     int n = 0;
@@ -795,10 +873,15 @@ static void corpus_numbers(const char *out_dir)
         fprintf(f, "\"%s\" %zu %zu %zu\n", candidate[k].label,
                 st[k][0].bad_layers, st[k][1].bad_layers, st[k][2].bad_layers);
     fclose(f);
-    char head[100] = " candidate";
+    char head[300] = " candidate";
     for (int c = 0; c < 3; c++)
         snprintf(head + strlen(head), sizeof head - strlen(head),
                  " & \\texttt{%s}", table_corpus[c] + 8);
+    snprintf(head + strlen(head), sizeof head - strlen(head), "\\\\\n PyTorch");
+    for (int c = 0; c < 3; c++)
+        snprintf(head + strlen(head), sizeof head - strlen(head), " & %s",
+                 pt_versions(table_corpus[c], nm("torch-2.13/qnnpack-%s-qnnpack"
+                                                 "-avx2", table_corpus[c] + 8)));
     f = table_open(out_dir, "disagree-table.tex", "lrrr", head);
     for (size_t k = 0; k < NC; k++) {
         fprintf(f, "%s", candidate[k].label);
@@ -997,9 +1080,9 @@ static void fb_look(const ql_layer *L, fb_corpus *c)
 static void fbgemm_table(const char *out_dir)
 {
     size_t layers = 0, q_layers = 0, one = 0, more = 0;
-    FILE *f = table_open(out_dir, "fbgemm-table.tex", "lrrrrrr",
-        "& & \\multicolumn{3}{c}{AVX2 $\\ne$ VNNI} & & \\\\\n"
-        "corpus & layers & layers & outputs $\\pm1$ & more"
+    FILE *f = table_open(out_dir, "fbgemm-table.tex", "@{}llrrrrrr@{}",
+        "& & & \\multicolumn{3}{c}{AVX2 $\\ne$ VNNI} & & \\\\\n"
+        "corpus & PyTorch & layers & layers & outputs $\\pm1$ & more"
         " & VNNI $\\ne$ QNNPACK & largest");
     for (int i = 0; i < 3; i++) {
         fb_corpus *c = &fb[i];
@@ -1034,8 +1117,12 @@ static void fbgemm_table(const char *out_dir)
         }
         corpus_close(&cv);
         corpus_close(&ca);
-        table_row(f, "\\texttt{%s} & %zu & %zu & %zu & %zu & %zu (%zu) & %d",
-                  fb_name[i], c->layers, c->isa_layers, c->isa_one, c->isa_more,
+        char avx2[100];
+        snprintf(avx2, sizeof avx2, "%s-avx2", corpus);
+        table_row(f, "\\texttt{%s} & %s & %zu & %zu & %zu & %zu & %zu (%zu) & %d",
+                  fb_name[i], pt_versions(avx2, nm("torch-2.13/fbgemm-%s-fbgemm-avx2",
+                                                   fb_name[i])),
+                  c->layers, c->isa_layers, c->isa_one, c->isa_more,
                   c->q_layers, c->q_outputs, c->max_diff);
         layers += fb[i].layers;
         q_layers += fb[i].q_layers;
@@ -1667,24 +1754,6 @@ static void many_engines(const char *out_dir)
 
 static char t2_new[64], t2_old[64];
 
-static void t2_read_version(char *buf, size_t size, const char *path,
-                            const char *key)
-{
-    char line[512];
-    FILE *f = fopen(path, "r");
-    if (!f)
-        fail_book(nm("cannot open %s", path));
-    buf[0] = 0;
-    while (!buf[0] && fgets(line, sizeof line, f)) {
-        char *p = strstr(line, key);
-        if (p)
-            sscanf(p + strlen(key), "%63[^, \n]", buf);
-    }
-    fclose(f);
-    if (!buf[0] || strlen(buf) >= size)
-        fail_book(nm("%s: no '%s'", path, key));
-}
-
 static const struct {
     const char *corpus, *answers, *engine, *row, *old;
 } t2[] = {
@@ -1744,6 +1813,32 @@ static const struct {
       "qnnpack", "qnnpack", "qnnpack" },
     { "onednn/ties", "torch-2.13/onednn-ties-fbgemm-avx2",
       "fbgemm", "fbgemm-2.13-avx2", "fbgemm-avx2" },
+    { "qnnpack/perchannel", "torch-2.13/qnnpack-perchannel-fbgemm-avx2",
+      "fbgemm", "fbgemm-2.13-avx2", "fbgemm-avx2" },
+    { "onednn/perchannel", "torch-2.13/onednn-perchannel-fbgemm-avx2",
+      "fbgemm", "fbgemm-2.13-avx2", "fbgemm-avx2" },
+    { "fbgemm/perchannel", "fbgemm/perchannel-avx2-relu0",
+      "fbgemm", "fbgemm-avx2", NULL },
+    { "fbgemm/perchannel", "torch-2.13/fbgemm-perchannel-fbgemm-avx2",
+      "fbgemm", "fbgemm-2.13-avx2", "fbgemm-avx2" },
+    { "fbgemm/perchannel", "torch-2.13/fbgemm-perchannel-qnnpack-avx2",
+      "qnnpack", "qnnpack", "qnnpack" },
+    { "qnnpack/relu", "qnnpack/relu", "qnnpack", "qnnpack", NULL },
+    { "qnnpack/relu", "torch-2.13/qnnpack-relu-qnnpack-avx2",
+      "qnnpack", "qnnpack", "qnnpack" },
+    { "qnnpack/relu", "torch-2.13/qnnpack-relu-fbgemm-avx2",
+      "fbgemm", "fbgemm-2.13-avx2", "fbgemm-avx2" },
+    { "onednn/relu", "onednn/relu-avx2", "onednn", "onednn-avx2", NULL },
+    { "onednn/relu", "torch-2.13/onednn-relu-onednn-avx2",
+      "onednn", "onednn-2.13-avx2", "onednn-avx2" },
+    { "onednn/relu", "torch-2.13/onednn-relu-fbgemm-avx2",
+      "fbgemm", "fbgemm-2.13-avx2", "fbgemm-avx2" },
+    { "fbgemm/perchannel", "fbgemm/perchannel-avx2-relu1",
+      "fbgemm", "fbgemm-avx2", NULL },
+    { "fbgemm/perchannel", "torch-2.13/fbgemm-perchannel-relu1-fbgemm-avx2",
+      "fbgemm", "fbgemm-2.13-avx2", "fbgemm-avx2" },
+    { "fbgemm/perchannel", "torch-2.13/fbgemm-perchannel-relu1-qnnpack-avx2",
+      "qnnpack", "qnnpack", "qnnpack" },
 };
 
 static void torch2_versions(void)
@@ -1785,7 +1880,8 @@ static size_t t2_bad(const char *corpus, const char *answers,
         fail_book(nm("no engine %s", row));
     corpus_path(pl, sizeof pl, corpus, "layers");
     corpus_path(pe, sizeof pe, answers, "expected");
-    if (ql_compare_engine(pl, pe, e, 0, &st) != 0)
+    if (ql_compare_engine(pl, pe, e, strstr(answers, "relu1") ? QL_FUSE_RELU
+                                                              : 0, &st) != 0)
         fail_book(st.detail);
     return st.bad_outputs;
 }
@@ -1794,13 +1890,12 @@ static void few_values_fbgemm(void);
 static void pt2e_numbers(void);
 static void torch2_table(const char *out_dir)
 {
-    size_t onednn_old = 0, fbgemm_old = 0, layers;
+    size_t onednn_old = 0, fbgemm_old = 0, onednn_files = 0, layers;
     torch2_versions();
     FILE *f = table_open(out_dir, "torch2-table.tex", "@{}lllllrr@{}",
         "corpus & engine & PyTorch & ISA & row & $\\ne$ row"
         " & $\\ne$ old row");
     for (size_t i = 0; i < sizeof t2 / sizeof *t2; i++) {
-        int is_new = strncmp(t2[i].answers, "torch-", 6) == 0;
         size_t bad = t2_bad(t2[i].corpus, t2[i].answers, t2[i].row);
         size_t old = t2[i].old ? t2_bad(t2[i].corpus, t2[i].answers,
                                         t2[i].old) : 0;
@@ -1808,23 +1903,26 @@ static void torch2_table(const char *out_dir)
             warn_book("%s: %zu outputs of %s differ from %s", t2[i].answers,
                       bad, t2[i].engine, t2[i].row);
         onednn_old += strcmp(t2[i].engine, "onednn") == 0 ? old : 0;
+        onednn_files += strcmp(t2[i].row, "onednn-2.13-avx2") == 0;
         fbgemm_old += strcmp(t2[i].engine, "fbgemm") == 0 ? old : 0;
-        table_row(f, "\\texttt{%s} & \\texttt{%s} & %s & %s & \\texttt{%s}"
-                  " & %zu & %s", t2[i].corpus, t2[i].engine,
-                  is_new ? t2_new : strncmp(t2[i].corpus, "fbgemm/", 7)
-                  == 0 ? "FBGEMM" : t2_old,
+        table_row(f, "\\texttt{%s}%s & \\texttt{%s} & %s & %s & \\texttt{%s}"
+                  " & %zu & %s", t2[i].corpus,
+                  strstr(t2[i].answers, "relu1") ? ", fused" : "",
+                  t2[i].engine, pt_version(t2[i].answers),
                   strstr(t2[i].answers, "-avx2") ? "AVX2" : "any",
                   t2[i].row, bad,
                   t2[i].old ? nm("%zu", old) : "---");
     }
     table_close(f);
     def("TorchTwoOnednnOld", "%zu", onednn_old);
+    def("TorchTwoOnednnCorpora", "%zu", onednn_files);
     def("TorchTwoFbgemmOld", "%zu", fbgemm_old);
     static const char *t2_corpora[] = {
         "qnnpack-observed", "qnnpack-ties", "qnnpack-extremes",
         "qnnpack-ties-bias", "qnnpack-perchannel", "onednn-observed",
         "onednn-ties", "onednn-blocks", "onednn-perchannel", "fbgemm-mixed",
-        "fbgemm-observed", "fbgemm-observed-reduce-range",
+        "fbgemm-observed", "fbgemm-observed-reduce-range", "qnnpack-relu",
+        "onednn-relu", "fbgemm-perchannel", "fbgemm-perchannel-relu1",
     };
     layers = 0;
     for (size_t c = 0; c < sizeof t2_corpora / sizeof *t2_corpora; c++) {
@@ -1851,22 +1949,6 @@ static void torch2_table(const char *out_dir)
     def("TorchTwoCorpora", "%zu", layers);
     few_values_fbgemm();
     pt2e_numbers();
-}
-
-static int t2_same_file(const char *a, const char *b)
-{
-    FILE *fa = fopen(nm("%s/%s-expected.txt", data_dir, a), "r");
-    FILE *fb = fopen(nm("%s/%s-expected.txt", data_dir, b), "r");
-    if (!fa || !fb)
-        fail_book(nm("cannot open %s or %s", a, b));
-    int x, y;
-    do {
-        x = fgetc(fa);
-        y = fgetc(fb);
-    } while (x == y && x != EOF);
-    fclose(fa);
-    fclose(fb);
-    return x == y;
 }
 
 static void few_values_fbgemm(void)
@@ -2168,8 +2250,9 @@ static void arm_walk(const arm_library *lib, arm_counts *c, uint8_t *forum,
 
 static void arm_numbers(const char *out_dir)
 {
-    FILE *t = table_open(out_dir, "arm-table.tex", "@{}lrrrr@{}",
-        "library & layers & layers that differ & outputs: rounding & outputs: overflow ");
+    FILE *t = table_open(out_dir, "arm-table.tex", "@{}llrrrr@{}",
+        "library & PyTorch & layers & layers that differ"
+        " & outputs: rounding & outputs: overflow ");
     FILE *f = table_open(out_dir, "arm-forum.tex", "@{}lll@{}",
         "library & x86 & ARM64 ");
     xnnpack_arm64_examples();
@@ -2186,8 +2269,13 @@ static void arm_numbers(const char *out_dir)
         def(nm("Arm%sRounding", lib->macro), "%zu", c.rounding);
         def(nm("Arm%sOverflow", lib->macro), "%zu", c.overflow);
         def(nm("Arm%sZeroFull", lib->macro), "%zu", c.zero_full);
-        table_row(t, "%s & %zu & %zu & %zu & %zu ", lib->name, c.layers,
-                  c.diff_layers, c.rounding, c.overflow);
+        char x86v[16];
+        snprintf(x86v, sizeof x86v, "%s", pt_version(lib->answers[0]));
+        table_row(t, "%s & %s%s%s & %zu & %zu & %zu & %zu ", lib->name, x86v,
+                  strcmp(x86v, "---") ? " / " : "",
+                  strcmp(x86v, "---") ? pt_version(nm("%s-arm64",
+                                                      lib->answers[0])) : "",
+                  c.layers, c.diff_layers, c.rounding, c.overflow);
         if (seen)
             table_row(f, "%s & $[%d, %d]$ & $[%d, %d]$ ", lib->name, y[0],
                       y[1], y[2], y[3]);

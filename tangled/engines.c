@@ -253,29 +253,20 @@ static void run_onednn3_avx2(const ql_layer *L, uint8_t *y)
             float d = (float)acc_onednn_avx2(L, i, j) * (sx * sw);
             if (L->bias)
                 d = d + L->bias[j];
+            if (L->relu && d < 0.0f)
+                d = 0.0f;                   /* eltwise_relu post-op */
             d = d * inv_dst + (float)L->y_q.zero_point;
             d = d < 0.0f ? 0.0f : d > 255.0f ? 255.0f : d;
             y[i * L->n + j] = (uint8_t)ql_round_half_even(d);
         }
 }
 
-static const char *per_tensor_only(const ql_layer *L)
-{
-    if (L->relu)
-        return "a fused ReLU is not measured for this engine row";
-    return L->w_channel ? "per-channel weights are not supported by "
-                          "this engine row" : NULL;
-}
-
-static const char *onednn3_refuses(const ql_layer *L)
-{
-    if (L->relu)
-        return "a fused ReLU is not measured for this engine row";
-    return onednn_refuses(L);
-}
-
 static void run_fbgemm_fma_avx2(const ql_layer *L, uint8_t *y)
 {
+    if (L->w_channel) {                 /* OUT_CHANNEL: b / s_j, no fma */
+        run_fbgemm_avx2(L, y);
+        return;
+    }
     float sx = L->x_q.scale, sw = L->w_q.scale;
     float mult = ql_multiplier_fbgemm(sx, sw, L->y_q.scale);
     float act_times_w = sx * sw;
@@ -285,7 +276,8 @@ static void run_fbgemm_fma_avx2(const ql_layer *L, uint8_t *y)
             float v = (float)ql_acc_pairs16(L, i, j);
             if (L->bias)
                 v = fmaf(L->bias[j], r, v);
-            y[i * L->n + j] = ql_requantize_x86(v * mult, L->y_q.zero_point);
+            uint8_t q = ql_requantize_x86(v * mult, L->y_q.zero_point);
+            y[i * L->n + j] = relu_floor(L, q);
         }
 }
 
@@ -335,6 +327,12 @@ static const char *qnnpack_arm64_refuses(const ql_layer *L)
 {
     return L->relu ? "a fused ReLU is not measured for the ARM64 rows"
                    : NULL;
+}
+
+static const char *onednn_arm64_refuses(const ql_layer *L)
+{
+    return L->relu ? "a fused ReLU is not measured for the ARM64 rows"
+                   : onednn_refuses(L);
 }
 
 static int32_t fcvtns(float v)          /* ARM FCVTNS: saturates */
@@ -638,20 +636,20 @@ static const ql_engine engine_table[] = {
       "to int16", run_onnxruntime_avx2, onnxruntime_refuses },
     { "fbgemm-2.13-avx2", "FBGEMM in the PyTorch 2.13 wheel, AVX2: bias "
       "fused, fma(b, 1/(Sx*Sw), acc)",
-      run_fbgemm_fma_avx2, per_tensor_only },
+      run_fbgemm_fma_avx2, NULL },
     { "onednn-2.13-avx2", "oneDNN 3.12 in PyTorch 2.13, AVX2: "
       "(acc*sx*sw + b)*(1/sy), s = 1/(1/S)",
-      run_onednn3_avx2, onednn3_refuses },
+      run_onednn3_avx2, onednn_refuses },
     { "x86-2.13-avx2", "PyTorch 2.13's x86 engine without AVX512-VNNI: "
       "FBGEMM, as fbgemm-2.13-avx2",
-      run_x86_avx2, per_tensor_only },
+      run_x86_avx2, NULL },
     { "xnnpack-arm64", "XNNPACK qu8 FC (ae108ef) on ARM64: integer rndnu "
       "requantization, SQDMULH then SRSHL", run_xnnpack_arm64,
       xnnpack_arm64_refuses },
     { "qnnpack-arm64", "PyTorch 2.5.1 QNNPACK, ARM64 NEON kernel: as qnnpack, "
       "but FCVTNS saturates", run_qnnpack_arm64, qnnpack_arm64_refuses },
     { "onednn-arm64", "PyTorch 2.5.1 oneDNN 3 on ARM64: (a*(Sx*Sw) + b)/Sy "
-      "in float, exact int32", run_onednn_arm64, onednn3_refuses },
+      "in float, exact int32", run_onednn_arm64, onednn_arm64_refuses },
 };
 
 const ql_engine *ql_engines(size_t *count)

@@ -26,7 +26,8 @@ struct ql_packed {
     uint32_t *colterm32;       /* the same modulo 2^32 */
     float *fbias;              /* the bias as the engine adds it */
     float mult, zyf, top;      /* top: XNNPACK's 255 - Z_y */
-    int32_t zy;
+    int32_t zy, lo;            /* lo: the lowest output, Z_y if fused */
+    float lof;                 /* lo in float, for oneDNN's clamp */
 };
 typedef void ql_ukernel(size_t groups, const uint8_t *x, size_t ldx,
                         size_t mr, const int8_t *w, int32_t *c, int add);
@@ -112,18 +113,19 @@ static inline float rne_small(float t)   /* |t| <= 2^22 */
     return (t + 0x1.8p23f) - 0x1.8p23f;
 }
 
-static inline uint8_t requantize_x86_nobranch(float v, int32_t zy)
+static inline uint8_t requantize_x86_nobranch(float v, int32_t zy,
+                                              int32_t lo)
 {
     float t = v >= -0x1p31f && v < 0x1p31f ? v : -32768.0f;
     t = t < -32768.0f ? -32768.0f : t;
     t = t > 32767.0f ? 32767.0f : t;
     int32_t r = (int32_t)rne_small(t) + zy;
-    return (uint8_t)(r < 0 ? 0 : r > 255 ? 255 : r);
+    return (uint8_t)(r < lo ? lo : r > 255 ? 255 : r);
 }
 
-static inline uint8_t clamp_round_u8(float d)   /* oneDNN */
+static inline uint8_t clamp_round_u8(float d, float lo)   /* oneDNN */
 {
-    d = d < 0.0f ? 0.0f : d > 255.0f ? 255.0f : d;
+    d = d < lo ? lo : d > 255.0f ? 255.0f : d;
     return (uint8_t)(int32_t)rne_small(d);
 }
 
@@ -138,19 +140,22 @@ requantize16(const ql_packed *P, const int32_t *raw, uint32_t rowterm,
         a[t] = wrap_u32((uint32_t)raw[t] - rowterm - ct[t]);
     if (P->req == REQ_QNNPACK)
         for (size_t t = 0; t < 16; t++)
-            y[t] = requantize_x86_nobranch((float)a[t] * P->mult, P->zy);
+            y[t] = requantize_x86_nobranch((float)a[t] * P->mult, P->zy,
+                                           P->lo);
     else if (P->req == REQ_FBGEMM)
         for (size_t t = 0; t < 16; t++)
             y[t] = requantize_x86_nobranch(((float)a[t] + fb[t]) * P->mult,
-                                           P->zy);
+                                           P->zy, P->lo);
     else if (P->req == REQ_XNNPACK)
         for (size_t t = 0; t < 16; t++) {
             float v = (float)a[t] * P->mult;
-            y[t] = requantize_x86_nobranch(v < P->top ? v : P->top, P->zy);
+            y[t] = requantize_x86_nobranch(v < P->top ? v : P->top, P->zy,
+                                           P->lo);
         }
     else
         for (size_t t = 0; t < 16; t++)
-            y[t] = clamp_round_u8(((float)a[t] + fb[t]) * P->mult + P->zyf);
+            y[t] = clamp_round_u8(((float)a[t] + fb[t]) * P->mult + P->zyf,
+                                  P->lof);
 }
 
 static void requantize16_c(const ql_packed *P, const int32_t *raw,
@@ -164,10 +169,12 @@ static void finish_row(const ql_packed *P, const ql_layer *L,
                        size_t nc, uint8_t *y)
 {
     if (P->req == REQ_EXACT) {
-        for (size_t t = 0; t < nc; t++)
-            y[t] = ql_exact_output((int64_t)raw[t] - rowterm
-                                   - P->colterm[j0 + t], P->fbias[j0 + t],
-                                   L, j0 + t);
+        for (size_t t = 0; t < nc; t++) {
+            uint8_t q = ql_exact_output((int64_t)raw[t] - rowterm
+                                        - P->colterm[j0 + t],
+                                        P->fbias[j0 + t], L, j0 + t);
+            y[t] = q < P->lo ? (uint8_t)P->lo : q;
+        }
         return;
     }
     for (size_t t = 0; t < nc; t += 16) {
@@ -560,7 +567,7 @@ static QL_AVX512 void requantize16_avx512(const ql_packed *P,
         v = _mm512_min_ps(v, _mm512_set1_ps(P->top));      /* v < top ? v : top */
     if (P->req == REQ_ONEDNN) {
         v = _mm512_add_ps(v, _mm512_set1_ps(P->zyf));
-        v = _mm512_min_ps(_mm512_max_ps(v, _mm512_setzero_ps()),
+        v = _mm512_min_ps(_mm512_max_ps(v, _mm512_set1_ps(P->lof)),
                           _mm512_set1_ps(255.0f));
         r = _mm512_cvtps_epi32(v);
     } else {
@@ -568,8 +575,8 @@ static QL_AVX512 void requantize16_avx512(const ql_packed *P,
         r = _mm512_min_epi32(_mm512_max_epi32(r, _mm512_set1_epi32(-32768)),
                              _mm512_set1_epi32(32767));    /* packs */
         r = _mm512_add_epi32(r, _mm512_set1_epi32(P->zy)); /* adds */
-        r = _mm512_min_epi32(_mm512_max_epi32(r, _mm512_setzero_si512()),
-                             _mm512_set1_epi32(255));      /* packus */
+        r = _mm512_min_epi32(_mm512_max_epi32(r, _mm512_set1_epi32(P->lo)),
+                             _mm512_set1_epi32(255));      /* packus, max Z_y */
     }
     _mm_storeu_si128((__m128i *)y, _mm512_cvtepi32_epi8(r));
 }
@@ -592,7 +599,7 @@ static QL_AVX2 void requantize16_avx2(const ql_packed *P,
             v = _mm256_min_ps(v, _mm256_set1_ps(P->top));
         if (P->req == REQ_ONEDNN) {
             v = _mm256_add_ps(v, _mm256_set1_ps(P->zyf));
-            v = _mm256_min_ps(_mm256_max_ps(v, _mm256_setzero_ps()),
+            v = _mm256_min_ps(_mm256_max_ps(v, _mm256_set1_ps(P->lof)),
                               _mm256_set1_ps(255.0f));
             r = _mm256_cvtps_epi32(v);
         } else {
@@ -600,7 +607,7 @@ static QL_AVX2 void requantize16_avx2(const ql_packed *P,
             r = _mm256_min_epi32(_mm256_max_epi32(r, _mm256_set1_epi32(-32768)),
                                  _mm256_set1_epi32(32767));
             r = _mm256_add_epi32(r, _mm256_set1_epi32(P->zy));
-            r = _mm256_min_epi32(_mm256_max_epi32(r, _mm256_setzero_si256()),
+            r = _mm256_min_epi32(_mm256_max_epi32(r, _mm256_set1_epi32(P->lo)),
                                  _mm256_set1_epi32(255));
         }
         _mm256_storeu_si256((__m256i *)(out + h), r);
@@ -666,8 +673,6 @@ const char *ql_kernel_refuses(const ql_kernel *k, const ql_engine *e,
         return "no fast path for this engine";
     if (L && L->w_channel)
         return "no fast path for per-channel weights";
-    if (L && L->relu)
-        return "no fast path for a fused ReLU";
     if (!k->available())
         return "this CPU lacks the instructions";
     return NULL;
@@ -721,6 +726,8 @@ ql_packed *ql_pack(const ql_kernel *k, const ql_engine *e,
         P->colterm32[j] = (uint32_t)P->colterm[j];
     P->zy = L->y_q.zero_point;
     P->zyf = (float)L->y_q.zero_point;
+    P->lo = L->relu ? L->y_q.zero_point : 0;
+    P->lof = (float)P->lo;
     P->top = (float)(255 - L->y_q.zero_point);
     P->mult = P->req == REQ_QNNPACK
               ? ql_multiplier_qnnpack(L->x_q.scale, L->w_q.scale, L->y_q.scale)

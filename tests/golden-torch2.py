@@ -11,7 +11,9 @@ file per corpus, engine and instruction set:
     torch-2.13/qnnpack-observed-fbgemm-avx2-expected.txt
 
 answers the layers of qnnpack/observed-layers.txt with the fbgemm engine
-on AVX2.  Every set named by --isas (NAME:ONEDNN_MAX_CPU_ISA, as
+on AVX2.  A layer marked `output relu` runs as the fused LinearReLU; a
+corpus listed as fused runs every layer so (its layer file, FBGEMM's,
+carries no mark) and its name gains -relu1: fbgemm-perchannel-relu1.  Every set named by --isas (NAME:ONEDNN_MAX_CPU_ISA, as
 `qlinear cpu` lists them in onednn-corpora) runs in a fresh process with
 oneDNN capped by ONEDNN_MAX_CPU_ISA and FBGEMM by
 FBGEMM_ENABLE_INSTRUCTIONS, so each file is the work of the set in its
@@ -32,15 +34,18 @@ import torch
 
 warnings.filterwarnings("ignore")
 
-# The corpora: (layer file stem under DATA_DIR, per-channel weights?)
+# The corpora: (layer file stem under DATA_DIR, every layer fused with
+# ReLU?).  The relu corpora mark their layers themselves.
 CORPORA = [
     ("qnnpack/observed", False), ("qnnpack/ties", False),
     ("qnnpack/extremes", False), ("qnnpack/ties-bias", False),
-    ("qnnpack/perchannel", True),
+    ("qnnpack/perchannel", False),
     ("onednn/observed", False), ("onednn/ties", False),
-    ("onednn/blocks", False), ("onednn/perchannel", True),
+    ("onednn/blocks", False), ("onednn/perchannel", False),
     ("fbgemm/mixed", False), ("fbgemm/observed", False),
     ("fbgemm/observed-reduce-range", False),
+    ("qnnpack/relu", False), ("onednn/relu", False),
+    ("fbgemm/perchannel", False), ("fbgemm/perchannel", True),
 ]
 ENGINES = ["qnnpack", "fbgemm", "onednn", "x86"]
 # FBGEMM_ENABLE_INSTRUCTIONS for each of our ISA names (FBGEMM's
@@ -86,9 +91,10 @@ def read_layers(path):
                 L["w"] = (sw, zw, take(n * k, int))
             elif key == "bias":
                 L["bias"] = take(n, float)
-            elif key == "relu":
-                L["relu"] = True
             elif key == "output":
+                if words[i] == "relu":      # output relu S Z: LinearReLU
+                    L["relu"] = True
+                    i += 1
                 (sy,), (zy,) = take(1, float), take(1, int)
                 L["y"] = (sy, zy)
                 yield L
@@ -133,11 +139,14 @@ def run_layer(layer, engine):
 def run_isa(data, out, isa, native):
     """Every corpus through every engine, in this process's ISA."""
     os.makedirs(out, exist_ok=True)
-    for stem, _ in CORPORA:
+    for stem, fused in CORPORA:
         lp = os.path.join(data, stem + "-layers.txt")
         if not os.path.exists(lp):
             sys.exit(f"golden-torch2.py: {lp}: no such corpus")
         layers = list(read_layers(lp))
+        if fused:
+            for L in layers:
+                L["relu"] = True
         sym = all(symmetric(L) for L in layers)
         for engine in ENGINES:
             if engine == "onednn" and not sym:
@@ -147,7 +156,8 @@ def run_isa(data, out, isa, native):
             if engine not in torch.backends.quantized.supported_engines:
                 sys.exit(f"golden-torch2.py: PyTorch {torch.__version__} "
                          f"has no engine {engine}")
-            name = f"{stem.replace('/', '-')}-{engine}-{isa}-expected.txt"
+            name = (stem.replace("/", "-") + ("-relu1" if fused else "")
+                    + f"-{engine}-{isa}-expected.txt")
             with open(os.path.join(out, name), "w") as ef:
                 for L in layers:
                     ef.write(" ".join(map(str, run_layer(L, engine))) + "\n")

@@ -7,6 +7,12 @@ PyTorch 2.13 no longer ships torch.ao.quantization.quantize_pt2e or the
 x86 Inductor quantizer; both live in torchao (torchao.quantization.pt2e),
 which this script imports.  (b) needs a C++ compiler at run time (g++).
 
+The answers are pinned to AVX2 on every CPU: oneDNN's kernels by
+ONEDNN_MAX_CPU_ISA=AVX2 and ATen's and Inductor's vector code by
+ATEN_CPU_CAPABILITY=avx2, both set before torch is imported, so the files'
+name (-avx2-) is true on a CPU with VNNI too.  A CPU without AVX2 (as
+`qlinear cpu` reports its flags) is refused.
+
 Usage: pt2e-torch2.py QLINEAR WORKDIR [DATA_DIR]
 """
 import os
@@ -15,8 +21,12 @@ import subprocess
 import sys
 import warnings
 
-import numpy as np
-import torch
+os.environ["ONEDNN_MAX_CPU_ISA"] = "AVX2"      # before oneDNN first runs
+os.environ["ATEN_CPU_CAPABILITY"] = "avx2"
+ISA = "avx2"
+
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
 
 warnings.filterwarnings("ignore")
 from torchao.quantization.pt2e.quantize_pt2e import prepare_pt2e, convert_pt2e  # noqa: E402
@@ -204,13 +214,19 @@ def save(out, name, text, answers, relu_zy):
         f.write(f"# PT2E (X86InductorQuantizer, torchao) on PyTorch "
                 f"{torch.__version__}: tests/pt2e-torch2.py\n" + text)
     for k, v in answers.items():
-        with open(os.path.join(d, f"{name}-{k}-avx2-expected.txt"), "w") as f:
+        with open(os.path.join(d, f"{name}-{k}-{ISA}-expected.txt"), "w") as f:
             f.write(" ".join(map(str, v.tolist())) + "\n")
 
 
 def main():
     qlinear, work = sys.argv[1:3]
     out = sys.argv[3] if len(sys.argv) > 3 else None
+    flags = subprocess.run([qlinear, "cpu"], check=True, capture_output=True,
+                           text=True).stdout
+    if not any(ln.split()[:1] == ["flags"] and ISA in ln.split()[1:]
+               for ln in flags.splitlines()):
+        sys.exit(f"pt2e-torch2.py: this CPU lacks {ISA} (qlinear cpu), "
+                 "to which the answers are pinned")
     os.makedirs(work, exist_ok=True)
     print(f"PyTorch {torch.__version__}, torchao "
           f"{__import__('torchao').__version__}")

@@ -21,8 +21,10 @@ Kinds of model, each counted on its own line:
                as the nine-digit text of their float32 (the same float32)
 
 oneDNN's answer depends on the CPU: the row is the one `qlinear cpu` names
-(onednn-engine); on a CPU it names none, the onednn models are skipped, and
-so they are under PyTorch 2, whose oneDNN 3 row is not measured on them.
+(onednn-engine); on a CPU it names none, the onednn models are skipped.
+Under PyTorch 2 the row is onednn-2.13-avx2 where that is onednn-avx2; on a
+CPU with VNNI no oneDNN 3 row is measured, and the onednn models are
+skipped, saying so.
 
 Usage: torch-roundtrip.py QLINEAR FROM_TORCH WORKDIR
 """
@@ -287,13 +289,15 @@ def main():
             print("torch-roundtrip: no oneDNN row for this CPU; onednn "
                   "models skipped")
             continue
-        if engine == "onednn" and not torch.__version__.startswith("1."):
-            print(f"torch-roundtrip: PyTorch {torch.__version__}: its oneDNN "
-                  "row is not measured with fused or per-channel layers; "
-                  "onednn models skipped")
-            continue
-        torch.backends.quantized.engine = engine
         row = engine if engine == "qnnpack" else onednn
+        if engine == "onednn" and not torch.__version__.startswith("1."):
+            if onednn != "onednn-avx2":     # oneDNN 3 with VNNI: no row
+                print(f"torch-roundtrip: PyTorch {torch.__version__}: no "
+                      f"oneDNN 3 row for this CPU ({onednn}); onednn "
+                      "models skipped")
+                continue
+            row = "onednn-2.13-avx2"
+        torch.backends.quantized.engine = engine
         for i in range(6):
             model, x = random_fused(rng, per_channel=i % 2 == 1,
                                     symmetric=symmetric)
