@@ -2,8 +2,8 @@
 # run-all-engines.sh QLINEAR OUTDIR [small] -- every corpus in tests/data
 # through every engine with every kernel this CPU has (and the observer
 # and quantize cases), one output file per run, so that builds can be
-# compared byte for byte.  With "small", only two small corpora (for
-# valgrind), still with every engine and every kernel.  With QL_LAYERS=N
+# compared byte for byte.  With "small", only three small corpora (for
+# valgrind: one of them dynamic), still with every engine and every kernel.  With QL_LAYERS=N
 # (what .ci/run's checks use), only the first N layers of each corpus,
 # copied once to build/ci-layers/N/ (the same path for every build, so
 # that the outputs and refusals compare byte for byte); QL_LAYERS unset,
@@ -49,7 +49,7 @@ n_e=$(wc -w <<< "$engines") n_k=$(wc -w <<< "$all_kernels")
 [[ -n $kernels ]] || die "'$q list kernels' says this CPU has no kernel"
 
 layers=$(ls tests/data/*/*-layers.txt)
-[[ -n $small ]] && layers="tests/data/qnnpack/ties-layers.txt tests/data/onednn/perchannel-layers.txt"
+[[ -n $small ]] && layers="tests/data/qnnpack/ties-layers.txt tests/data/onednn/perchannel-layers.txt tests/data/qnnpack/dynamic-layers.txt"
 [[ -n $layers ]] || die "no corpora in tests/data"
 n_layers=${QL_LAYERS:-all}
 if [[ $n_layers != all ]]; then
@@ -59,10 +59,10 @@ if [[ $n_layers != all ]]; then
     for f in $layers; do
         mkdir -p "$cut/$(dirname "$f")"
         if [[ ! -s $cut/$f || $f -nt $cut/$f ]]; then
-            awk -v n="$n_layers" '/^layer / && ++l > n {exit} {print}' "$f" \
+            awk -v n="$n_layers" '/^(layer|dynamic) / && ++l > n {exit} {print}' "$f" \
                 > "$cut/$f.tmp.$$" && mv "$cut/$f.tmp.$$" "$cut/$f"
         fi
-        grep -q '^layer ' "$cut/$f" || die "$cut/$f: no layer"
+        grep -qE '^(layer|dynamic) ' "$cut/$f" || die "$cut/$f: no layer"
         short="$short $cut/$f"
     done
     layers=$short
@@ -86,8 +86,14 @@ for e in $engines; do
         fi
         for f in $layers; do
             name=$(echo "$f" | tr / _)-$e-$k
+            # A dynamic layer runs without a kernel: once per engine.
+            kopt=(--kernel "$k")
+            if grep -q '^dynamic ' "$f"; then
+                [[ $k == reference ]] || continue
+                kopt=()
+            fi
             runs=$((runs + 1))
-            if ${QL_WRAP:-} $q eval --engine "$e" --kernel "$k" "$f" \
+            if ${QL_WRAP:-} $q eval --engine "$e" "${kopt[@]}" "$f" \
                    > "$out/$name" 2> "$out/$name.err"; then
                 [[ ! -s $out/$name.err ]] \
                     || die "$e/$k on $f: $(head -5 "$out/$name.err")"
