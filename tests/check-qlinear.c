@@ -1205,6 +1205,25 @@ START_TEST(test_dynamic_pairs_only_without_reduce_range)
 }
 END_TEST
 
+START_TEST(test_dynamic_zero_point_before_rounding)
+{
+    float x[3] = { -1.0f / 128, 254.0f / 128, 1.0f / 256 }, y[2];
+    int8_t w[3] = { 0, 0, 1 };
+    ql_dynamic D = { x, 0, { 1, 3, 1, { 0.0f, 0 }, { 1.0f, 0 },
+                             { 0.0f, 0 }, NULL, w, NULL, NULL, 0 } };
+    ql_dynamic_qparams p = ql_choose_dynamic(x[0], x[1], 0);
+    ck_assert_msg(p.scale == 1.0 / 128 && p.zero_point == 1,
+                  "the inputs choose S = %.17g, Z = %d; want 1/128, 1",
+                  p.scale, (int)p.zero_point);
+    ck_assert_int_eq(ql_find_dynamic_engine("onednn")->run(&D, &y[0]), 0);
+    ck_assert_int_eq(ql_find_dynamic_engine("qnnpack")->run(&D, &y[1]), 0);
+    ck_assert_msg(y[0] == 1.0f / 128 && y[1] == 0.0f,
+                  "onednn %.9g (want 1/128: Z added, then 1.5 rounds to 2), "
+                  "qnnpack %.9g (want 0: 0.5 rounds to 0, then Z)",
+                  (double)y[0], (double)y[1]);
+}
+END_TEST
+
 static size_t kernel_mismatches(const char *layers, const ql_engine *e,
                                 size_t *runs, char *detail, size_t len)
 {
@@ -2061,6 +2080,7 @@ static Suite *qlinear_suite(void)
     tcase_add_loop_test(tc, test_dynamic_matches_pytorch, 0,
                         (int)(sizeof dynamic_truth / sizeof dynamic_truth[0]));
     tcase_add_test(tc, test_dynamic_pairs_only_without_reduce_range);
+    tcase_add_test(tc, test_dynamic_zero_point_before_rounding);
     suite_add_tcase(s, tc);
     tc = tcase_create("fast kernels");
     tcase_set_timeout(tc, 300);
