@@ -18,7 +18,8 @@ static uint8_t relu_floor(const ql_layer *L, uint8_t q)
                                             : q;
 }
 
-static void run_qnnpack(const ql_layer *L, uint8_t *y)
+static void qnnpack_rows(const ql_layer *L, uint8_t *y,
+                         uint8_t (*requantize)(float v, int32_t zy))
 {
     float sx = L->x_q.scale;
     for (size_t i = 0; i < L->m; i++)
@@ -28,8 +29,13 @@ static void run_qnnpack(const ql_layer *L, uint8_t *y)
             int64_t b = L->bias ? ql_qnnpack_bias(L->bias[j], sx, sw) : 0;
             int32_t acc = ql_wrap_i32(b + ql_acc_exact(L, i, j));
             y[i * L->n + j] = relu_floor(L,
-                ql_requantize_x86((float)acc * mult, L->y_q.zero_point));
+                requantize((float)acc * mult, L->y_q.zero_point));
         }
+}
+
+static void run_qnnpack(const ql_layer *L, uint8_t *y)
+{
+    qnnpack_rows(L, y, ql_requantize_x86);
 }
 
 static float fbgemm_bias(const ql_layer *L, size_t j, float sx, float sw)
@@ -354,16 +360,7 @@ static uint8_t requantize_neon(float v, int32_t zy)
 
 static void run_qnnpack_arm64(const ql_layer *L, uint8_t *y)
 {
-    float sx = L->x_q.scale;
-    for (size_t i = 0; i < L->m; i++)
-        for (size_t j = 0; j < L->n; j++) {
-            float sw = ql_weight_q(L, j).scale;
-            float mult = ql_multiplier_qnnpack(sx, sw, L->y_q.scale);
-            int64_t b = L->bias ? ql_qnnpack_bias(L->bias[j], sx, sw) : 0;
-            int32_t acc = ql_wrap_i32(b + ql_acc_exact(L, i, j));
-            y[i * L->n + j] =
-                requantize_neon((float)acc * mult, L->y_q.zero_point);
-        }
+    qnnpack_rows(L, y, requantize_neon);
 }
 
 static void run_onednn_arm64(const ql_layer *L, uint8_t *y)
